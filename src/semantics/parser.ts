@@ -231,7 +231,7 @@ class Parser {
     for (;;) {
       const pos = this.pos();
       if (this.accept('.')) {
-        e = { kind: 'field', base: e, field: this.ident('a field name').text, pos };
+        e = { kind: 'field', base: e, field: this.ident('a field name').text, pos: this.pos(this.tokens[this.i - 1]) };
       } else if (this.accept('[')) {
         const first = this.expression();
         if (this.accept(':')) {

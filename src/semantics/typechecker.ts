@@ -171,7 +171,7 @@ class Checker {
       case 'index': {
         const elem = this.isa.state.get(target.file);
         if (!elem?.isFile) raise('semantics/unknown-name', `'${target.file}' is not a register file`, target.pos);
-        return { k: 'setFile', elem, index: this.expr(target.index, null), e: this.valueOf(value, elem.width), pos };
+        return { k: 'setFile', elem, index: this.expr(target.index, 32), e: this.valueOf(value, elem.width), pos };
       }
       case 'field': {
         if (target.base.kind !== 'name') raise('semantics/type', 'only a field of a state register can be assigned', target.pos);
@@ -256,7 +256,8 @@ class Checker {
     const pos = e.pos;
     switch (e.kind) {
       case 'lit': {
-        const w = e.width ?? hint;
+        // A hex or binary literal has its digits' width, widened (never narrowed) to its context's.
+        const w = e.width === null ? hint : hint !== null && hint > e.width ? hint : e.width;
         if (w === null) raise('semantics/width', `cannot tell the width of ${e.value}: give it one (e.g. zext, or a typed operand)`, pos);
         if (e.value >= 1n << BigInt(w) || e.value < -(1n << BigInt(w - 1))) {
           raise('semantics/width', `${e.value} does not fit in ${w} bits`, pos);
@@ -267,7 +268,7 @@ class Checker {
         return this.name(e.name, hint, pos);
       case 'index': {
         const elem = this.isa.state.get(e.file);
-        if (elem?.isFile) return { k: 'file', w: elem.width, elem, index: this.expr(e.index, null), pos };
+        if (elem?.isFile) return { k: 'file', w: elem.width, elem, index: this.expr(e.index, 32), pos };
         const base = this.name(e.file, null, pos);
         const bit = this.expr(e.index, 32);
         if (bit.k !== 'const') raise('semantics/type', `'${e.file}' is not a register file, and a bit select needs a constant index`, e.index.pos);
