@@ -60,6 +60,11 @@ export class Interpreter {
     this.trap = { cause: [...checked.isa.causes.values()][0]!, tval: this.zeroTval };
   }
 
+  /** Clear the status before calling `translate` or `call` directly. */
+  begin(): void {
+    this.status = Status.Running;
+  }
+
   /** Run a body with the given frame (parameters first); returns Running on normal completion. */
   run(body: Body, frame: Bits[]): Status {
     this.status = Status.Running;

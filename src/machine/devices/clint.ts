@@ -1,0 +1,113 @@
+/**
+ * SiFive CLINT (core-local interruptor) for one hart, with the layout of QEMU's `virt` board
+ * (hw/intc/riscv_aclint.c; SiFive FU540-C000 Manual, chapter 9 "Core Local Interruptor"):
+ *
+ *   offset   register   width
+ *   0x0000   msip       32 bits, only bit 0 implemented (machine software interrupt pending)
+ *   0x4000   mtimecmp   64 bits (machine timer compare)
+ *   0xbff8   mtime      64 bits (machine time)
+ *
+ * The registers are little-endian; a 64-bit register can be accessed whole or as two 32-bit
+ * halves (RV32 guests), or by any smaller naturally aligned lane. Other offsets read 0 and
+ * ignore writes.
+ *
+ * `mtime` is not stored here: it is the ISA's state register named by the board's `mtime` option,
+ * which the machine counts up; the CLINT reads and writes it through the DeviceContext. After
+ * every write and on every `tick()` the CLINT drives its interrupt lines (the board's `msip` and
+ * `mtip` options, e.g. `mip.MSIP`, `mip.MTIP`): MSIP = msip bit 0, MTIP = (mtime ≥ mtimecmp)
+ * (RISC-V privileged specification, section 3.2.1 "Machine Timer Registers").
+ */
+import type { StateElement } from '../../isa/model.js';
+import type { Bits } from '../../semantics/values.js';
+import { fromBigInt, maskOf, toBigInt } from '../../semantics/values.js';
+import type { DeviceContext, MmioDevice, StateLine } from './device.js';
+import { driveLine } from './device.js';
+
+const MSIP = 0x0000;
+const MTIMECMP = 0x4000;
+const MTIME = 0xbff8;
+
+/** mtimecmp at reset: all ones, so no timer interrupt until the guest programs it. */
+const MTIMECMP_RESET = 0xffff_ffff_ffff_ffffn;
+
+/** Resolved board options of a CLINT. */
+export interface ClintWiring {
+  /** The ISA's time counter (the `mtime` option). */
+  readonly mtime: StateElement;
+  /** The software-interrupt line (the `msip` option), or null when not wired. */
+  readonly msip: StateLine | null;
+  /** The timer-interrupt line (the `mtip` option), or null when not wired. */
+  readonly mtip: StateLine | null;
+}
+
+interface Register {
+  /** Offset from the CLINT's base, in bytes. */
+  readonly at: number;
+  /** Width in bytes. */
+  readonly size: number;
+}
+
+const REGISTERS: readonly Register[] = [
+  { at: MSIP,     size: 4 },
+  { at: MTIMECMP, size: 8 },
+  { at: MTIME,    size: 8 },
+];
+
+/** The register holding bytes [offset, offset + bytes), or undefined outside the three. */
+function registerAt(offset: number, bytes: number): Register | undefined {
+  return REGISTERS.find((r) => offset >= r.at && offset + bytes <= r.at + r.size);
+}
+
+export class Clint implements MmioDevice {
+  readonly name = 'clint';
+  /** The 64 KiB window of QEMU's virt board. */
+  readonly size = 0x10000;
+  /** msip bit 0 (bits 31:1 are hard-wired to zero). */
+  private msip = 0;
+  private mtimecmp = MTIMECMP_RESET;
+
+  /** @param base physical address of msip */
+  constructor(
+    readonly base: number,
+    private readonly ctx: DeviceContext,
+    private readonly wiring: ClintWiring,
+  ) {}
+
+  read(offset: number, bits: number): Bits {
+    const reg = registerAt(offset, bits / 8);
+    if (reg === undefined) return fromBigInt(0n, bits);
+    const lane = BigInt(8 * (offset - reg.at));
+    return fromBigInt(this.registerValue(reg.at) >> lane, bits);
+  }
+
+  write(offset: number, bits: number, value: Bits): void {
+    const reg = registerAt(offset, bits / 8);
+    if (reg !== undefined) {
+      // Replace only the bytes written: bits lane .. lane+bits-1 of the register.
+      const lane = BigInt(8 * (offset - reg.at));
+      const mask = maskOf(bits) << lane;
+      const next = (this.registerValue(reg.at) & ~mask) | ((toBigInt(value) << lane) & mask);
+      switch (reg.at) {
+        case MSIP: this.msip = Number(next & 1n); break;
+        case MTIMECMP: this.mtimecmp = next & maskOf(64); break;
+        default: this.ctx.writeState(this.wiring.mtime, fromBigInt(next, this.wiring.mtime.width)); break;
+      }
+    }
+    this.tick();
+  }
+
+  /** Drive MSIP and MTIP from the current msip, mtime and mtimecmp. */
+  tick(): void {
+    const { msip, mtip, mtime } = this.wiring;
+    if (msip !== null) driveLine(this.ctx, msip, this.msip !== 0);
+    if (mtip !== null) driveLine(this.ctx, mtip, toBigInt(this.ctx.readState(mtime)) >= this.mtimecmp);
+  }
+
+  private registerValue(at: number): bigint {
+    switch (at) {
+      case MSIP: return BigInt(this.msip);
+      case MTIMECMP: return this.mtimecmp;
+      default: return toBigInt(this.ctx.readState(this.wiring.mtime));
+    }
+  }
+}
