@@ -153,6 +153,7 @@ export interface SourceRef {
   readonly manual: string;
   readonly edition: string;
   readonly section: string | null;
+  readonly url: string | null;
 }
 
 export interface Isa {
@@ -184,6 +185,8 @@ export interface Isa {
   readonly functions: ReadonlyMap<string, SemanticsFunction>;
   readonly causes: ReadonlyMap<string, Cause>;
   readonly trapEntry: SourceText;
+  /** The cause raised for a word that decodes to no instruction (`traps.illegal`). */
+  readonly illegalInstruction: Cause;
   /** Name of the function in `functions` that translates a virtual address, or null (identity). */
   readonly translate: string | null;
   readonly accessFault: Readonly<Record<AccessKind, Cause>>;

@@ -4,6 +4,7 @@
  * order but not recursively, so that every body stays analysable path by path.
  */
 import { InputError, type Diagnostic } from '../diagnostic.js';
+import { loadIsa } from '../isa/load.js';
 import type { Isa, SourceText } from '../isa/model.js';
 import type { Body, CheckedFunction } from './ir.js';
 import { parseBody } from './parser.js';
@@ -99,4 +100,9 @@ function callees(body: Body): Set<string> {
   const out = new Set<string>();
   walkStmts(body.stmts, { expr: (e) => { if (e.k === 'call') out.add(e.fn); } });
   return out;
+}
+
+/** Load a description file and check its semantics; throws InputError on any problem. */
+export function loadCheckedIsa(file: string): CheckedIsa {
+  return checkIsa(loadIsa(file));
 }

@@ -1,0 +1,121 @@
+/**
+ * The decoder, derived from the encodings: an instruction word → the instruction whose fixed bits
+ * it matches, with its field values. Words of up to 32 bits are decoded with number arithmetic;
+ * candidates are bucketed by the bits every encoding fixes (RISC-V's opcode), and results are
+ * memoised per word.
+ */
+import { extractField } from './encoding.js';
+import type { EncodingField, Instruction, Isa } from './model.js';
+
+export interface Decoded {
+  readonly instruction: Instruction;
+  /** Index of the instruction in `isa.instructions`. */
+  readonly index: number;
+  /** Field values in the order of `instruction.encoding.fields`: a number for fields ≤ 32 bits, else a bigint. */
+  readonly fields: readonly (number | bigint)[];
+}
+
+export interface Decoder {
+  /**
+   * Decodes one instruction word (bits above instructionWidth are ignored); null if no instruction
+   * matches. Returns the same object for the same word while it is memoised. Needs no `this`.
+   */
+  readonly decode: (word: number | bigint) => Decoded | null;
+}
+
+/** Memoised words, at most; past this the memo starts over. */
+const MEMO_LIMIT = 1 << 16;
+
+export function createDecoder(isa: Isa): Decoder {
+  return isa.instructionWidth <= 32 ? narrowDecoder(isa) : wideDecoder(isa);
+}
+
+function memoise<W>(decode: (word: W) => Decoded | null): (word: W) => Decoded | null {
+  const memo = new Map<W, Decoded | null>();
+  return (word) => {
+    const known = memo.get(word);
+    if (known !== undefined) return known;
+    const decoded = decode(word);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(word, decoded);
+    return decoded;
+  };
+}
+
+/** Groups candidates by the bits `common` that every encoding fixes. */
+function bucket<T, K>(entries: readonly T[], key: (e: T) => K): Map<K, T[]> {
+  const buckets = new Map<K, T[]>();
+  for (const e of entries) {
+    const k = key(e);
+    const list = buckets.get(k);
+    if (list) list.push(e);
+    else buckets.set(k, [e]);
+  }
+  return buckets;
+}
+
+interface NarrowEntry {
+  readonly mask: number;
+  readonly match: number;
+  readonly index: number;
+  readonly instruction: Instruction;
+  readonly extract: readonly ((word: number) => number | bigint)[];
+}
+
+/** A field of a ≤ 32-bit word, computed on numbers (a field wider than 32 bits still comes out as bigint). */
+function narrowExtractor(field: EncodingField): (word: number) => number | bigint {
+  if (field.width > 32) return (word) => extractField(BigInt(word), field);
+  const pieces = field.pieces.map((p) => ({ at: p.at, mask: 2 ** (p.hi - p.lo + 1) - 1, scale: 2 ** p.lo }));
+  if (pieces.length === 1 && pieces[0] !== undefined && pieces[0].scale === 1) {
+    const { at, mask } = pieces[0];
+    return (word) => ((word >>> at) & mask) >>> 0;
+  }
+  return (word) => {
+    let value = 0;
+    for (const p of pieces) value += (((word >>> p.at) & p.mask) >>> 0) * p.scale;
+    return value;
+  };
+}
+
+function narrowDecoder(isa: Isa): Decoder {
+  const width = isa.instructionWidth;
+  const entries: NarrowEntry[] = isa.instructions.map((instruction, index) => ({
+    mask: Number(instruction.encoding.mask),
+    match: Number(instruction.encoding.match),
+    index,
+    instruction,
+    extract: instruction.encoding.fields.map(narrowExtractor),
+  }));
+  const common = entries.reduce((bits, e) => (bits & e.mask) >>> 0, 2 ** width - 1);
+  const buckets = bucket(entries, (e) => (e.match & common) >>> 0);
+  const decode = memoise((word: number): Decoded | null => {
+    for (const e of buckets.get((word & common) >>> 0) ?? []) {
+      if (((word & e.mask) >>> 0) === e.match) {
+        return { instruction: e.instruction, index: e.index, fields: e.extract.map((f) => f(word)) };
+      }
+    }
+    return null;
+  });
+  const wordMask = 2 ** width - 1;
+  return { decode: (word) => decode(typeof word === 'bigint' ? Number(BigInt.asUintN(width, word)) : (word & wordMask) >>> 0) };
+}
+
+function wideDecoder(isa: Isa): Decoder {
+  const width = isa.instructionWidth;
+  const entries = isa.instructions.map((instruction, index) => ({ instruction, index, ...instruction.encoding }));
+  const common = entries.reduce((bits, e) => bits & e.mask, (1n << BigInt(width)) - 1n);
+  const buckets = bucket(entries, (e) => e.match & common);
+  const decode = memoise((word: bigint): Decoded | null => {
+    for (const e of buckets.get(word & common) ?? []) {
+      if ((word & e.mask) === e.match) {
+        const fields = e.fields.map((f) => {
+          const value = extractField(word, f);
+          return f.width > 32 ? value : Number(value);
+        });
+        return { instruction: e.instruction, index: e.index, fields };
+      }
+    }
+    return null;
+  });
+  return { decode: (word) => decode(BigInt.asUintN(width, BigInt(word))) };
+}
