@@ -10,12 +10,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { InputError, formatDiagnostic } from '../diagnostic.js';
 import { register as registerAsm } from './asm.js';
+import { register as registerAudit } from './audit.js';
 import { register as registerDisasm } from './disasm.js';
 import { register as registerRun } from './run.js';
 import { register as registerValidate } from './validate.js';
 
 const COMMANDS: readonly ((program: Command) => void)[] = [
   registerValidate,
+  registerAudit,
   registerRun,
   registerAsm,
   registerDisasm,
