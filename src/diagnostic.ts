@@ -30,6 +30,7 @@ export type DiagnosticCode =
   | 'image/invalid'
   | 'asm/syntax'
   | 'io/read'
+  | 'io/write'
   | 'cli/usage';
 
 export interface Diagnostic {

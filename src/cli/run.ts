@@ -47,6 +47,7 @@ export function register(program: Command): void {
         process.stderr.write(`isavirt: guest stopped after --max-steps ${opts.maxSteps} steps\n`);
         process.exitCode = EXIT_TIMEOUT;
       } else {
+        if (outcome.code !== 0) process.stderr.write(`isavirt: guest reported failure, code ${outcome.code}\n`);
         process.exitCode = outcome.code === 0 ? 0 : 1;
       }
     });

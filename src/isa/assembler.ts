@@ -325,6 +325,6 @@ export function writeFlatImage(isa: Isa, program: Program, file: string): void {
   try {
     writeFileSync(file, flatImage(isa, program));
   } catch (e) {
-    raise('io/read', `cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    raise('io/write', `cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
