@@ -1,0 +1,87 @@
+/**
+ * What the audit observes of a run (sandbox.ts): which state cells changed, which roles they
+ * belong to, and — for mode-sensitivity — the visible results of two runs side by side: storage,
+ * general state, next pc and halt code (Popek & Goldberg's "results"; control state and timing
+ * are not results).
+ */
+import type { Isa, Role, StateElement } from '../isa/model.js';
+import type { StateStore } from '../semantics/interpreter.js';
+import * as V from '../semantics/values.js';
+import type { Difference, WitnessState } from './result.js';
+import type { Outcome, SandboxState } from './sandbox.js';
+import { getCell } from './subject.js';
+
+type Completed = Extract<Outcome, { kind: 'completed' }>;
+
+function cellName(elem: StateElement, index: number): string {
+  return elem.isFile ? `${elem.name}[${index}]` : elem.name;
+}
+
+function hex(v: bigint, width: number): string {
+  return V.hex(v, width);
+}
+
+/** Every cell of the given roles whose value differs between `a` and `b`. */
+export function changedCells(isa: Isa, a: StateStore, b: StateStore, roles: ReadonlySet<Role>): Difference[] {
+  const out: Difference[] = [];
+  for (const elem of isa.state.values()) {
+    if (!roles.has(elem.role)) continue;
+    for (let i = 0; i < elem.count; i++) {
+      const x = getCell(a, elem, i);
+      const y = getCell(b, elem, i);
+      if (x !== y) out.push({ location: cellName(elem, i), a: hex(x, elem.width), b: hex(y, elem.width) });
+    }
+  }
+  return out;
+}
+
+const ALL_ROLES: ReadonlySet<Role> = new Set<Role>(['pc', 'mode', 'relocation', 'control', 'general', 'timing']);
+const GENERAL: ReadonlySet<Role> = new Set<Role>(['general']);
+
+/** Everything a completed run changed, and where it continues. */
+export function effects(isa: Isa, before: SandboxState, o: Completed): Difference[] {
+  const out = changedCells(isa, before.store, o.after, ALL_ROLES);
+  out.push({ location: 'next pc', a: '', b: hex(V.toBigInt(o.nextPc), isa.addressWidth) });
+  for (const [pa, v] of [...o.memory.writes].sort((x, y) => x[0] - y[0])) {
+    const was = o.memory.initial(pa);
+    if (v !== was) out.push({ location: `mem[${hex(BigInt(pa), isa.physicalAddressWidth)}]`, a: hex(was, isa.unit), b: hex(v, isa.unit) });
+  }
+  if (o.halt !== null) out.push({ location: 'halt', a: '', b: String(o.halt) });
+  return out;
+}
+
+/** Visible results of two completed runs that differ: general state, storage, next pc, halt code. */
+export function visibleDifferences(isa: Isa, x: Completed, y: Completed): Difference[] {
+  const out = changedCells(isa, x.after, y.after, GENERAL);
+  if (V.toBigInt(x.nextPc) !== V.toBigInt(y.nextPc)) {
+    out.push({ location: 'next pc', a: hex(V.toBigInt(x.nextPc), isa.addressWidth), b: hex(V.toBigInt(y.nextPc), isa.addressWidth) });
+  }
+  const addresses = new Set([...x.memory.writes.keys(), ...y.memory.writes.keys()]);
+  for (const pa of [...addresses].sort((a, b) => a - b)) {
+    const u = x.memory.unitAt(pa);
+    const v = y.memory.unitAt(pa);
+    if (u !== v) out.push({ location: `mem[${hex(BigInt(pa), isa.physicalAddressWidth)}]`, a: hex(u, isa.unit), b: hex(v, isa.unit) });
+  }
+  if (x.halt !== y.halt) out.push({ location: 'halt', a: String(x.halt ?? 'no'), b: String(y.halt ?? 'no') });
+  return out;
+}
+
+/** A state for a witness: its mode name, memory seed, and the cells that are not at reset. */
+export function witnessState(isa: Isa, s: SandboxState): WitnessState {
+  const elements: Record<string, string> = {};
+  for (const elem of isa.state.values()) {
+    if (elem === isa.mode) continue;
+    for (let i = 0; i < elem.count; i++) {
+      const v = getCell(s.store, elem, i);
+      if (v !== elem.reset) elements[cellName(elem, i)] = hex(v, elem.width);
+    }
+  }
+  const m = Number(getCell(s.store, isa.mode, 0));
+  const mode = isa.modes.find((x) => x.value === m)?.name ?? String(m);
+  return { mode, memorySeed: s.memorySeed, elements };
+}
+
+/** The name of a mode value. */
+export function modeName(isa: Isa, value: number): string {
+  return isa.modes.find((m) => m.value === value)?.name ?? String(value);
+}

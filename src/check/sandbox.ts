@@ -1,0 +1,189 @@
+/**
+ * The audit's execution sandbox: one instruction word run once, by the semantics interpreter, on
+ * a state the audit chose — P&G's "execute i on state S" with nothing else of the machine around
+ * it (no fetch, no interrupts, no trap entry: a trap is the outcome, not a new state).
+ *
+ * Storage (E) is part of the state: a sparse *total* memory where every physical address reads, its
+ * contents a deterministic function of the state's memory seed (seed 0: all zero) plus the writes
+ * of this run. Two states that share a seed share their storage, so a pair of states that differ
+ * only in mode really does differ only in mode.
+ *
+ * Modelling decision — instructions are classified modulo address translation. `memory.translate`
+ * is Popek & Goldberg's relocation mechanism R, which the VMM's allocator composes with its own
+ * mapping; it is not part of any one instruction. So the sandbox runs every body against a view of
+ * the ISA whose `translate` is null (identity): `load`/`store` go straight to storage, and a
+ * relocation-dependent fault can never masquerade as a privilege trap. Relocation *state* is still
+ * state: an instruction that writes a relocation register is control-sensitive. The proofs
+ * (proofs.ts) analyse the same untranslated view.
+ */
+import type { SourcePos } from '../diagnostic.js';
+import type { Cause, Isa } from '../isa/model.js';
+import { extractField, insertField } from '../isa/encoding.js';
+import type { CheckedIsa } from '../semantics/check-isa.js';
+import type { CheckedFunction, IExpr } from '../semantics/ir.js';
+import { Interpreter, Status, type PhysicalBus, type StateStore } from '../semantics/interpreter.js';
+import * as V from '../semantics/values.js';
+import type { Bits } from '../semantics/values.js';
+
+/** A state to run on: every register slot, and the seed of its storage. */
+export interface SandboxState {
+  readonly store: StateStore;
+  /** 0: all storage reads zero; otherwise a pseudo-random function of (seed, address). */
+  readonly memorySeed: number;
+}
+
+/** What one run did. A trap leaves no state (checks come before effects), so it carries only its cause. */
+export type Outcome =
+  | {
+    readonly kind: 'completed';
+    readonly after: StateStore;
+    readonly nextPc: Bits;
+    /** The exit code when the instruction halted the machine, null when it retired. */
+    readonly halt: number | null;
+    readonly memory: SeededMemory;
+  }
+  | { readonly kind: 'trap'; readonly cause: Cause }
+  /** The interpreter threw: a fault in the description (e.g. a file index beyond its count). Such a state is excluded. */
+  | { readonly kind: 'error'; readonly message: string };
+
+/** 32-bit mixing (a murmur3 finaliser), for storage contents. */
+function mix32(x: number): number {
+  let h = x >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Storage: every address readable; contents = f(seed, address) unless written. Addresses in memory units. */
+export class SeededMemory implements PhysicalBus {
+  /** Units written by this run: address → value. */
+  readonly writes = new Map<number, bigint>();
+  private readonly unitMask: bigint;
+
+  constructor(readonly seed: number, readonly unit: number, readonly endian: 'little' | 'big') {
+    this.unitMask = V.maskOf(unit);
+  }
+
+  /** The unit at `pa` as the state had it before any write. */
+  initial(pa: number): bigint {
+    if (this.seed === 0) return 0n;
+    const lo = mix32(this.seed ^ mix32(pa >>> 0) ^ Math.imul(Math.floor(pa / 2 ** 32), 0x9e3779b9));
+    const hi = mix32(lo ^ this.seed);
+    return ((BigInt(hi) << 32n) | BigInt(lo)) & this.unitMask;
+  }
+
+  unitAt(pa: number): bigint {
+    return this.writes.get(pa) ?? this.initial(pa);
+  }
+
+  read(pa: number, bits: number): Bits {
+    const k = bits / this.unit;
+    let v = 0n;
+    for (let i = 0; i < k; i++) {
+      v = (v << BigInt(this.unit)) | this.unitAt(this.endian === 'little' ? pa + k - 1 - i : pa + i);
+    }
+    return V.fromBigInt(v, bits);
+  }
+
+  write(pa: number, bits: number, value: Bits): boolean {
+    const k = bits / this.unit;
+    let v = V.toBigInt(value);
+    for (let i = 0; i < k; i++) {
+      this.writes.set(this.endian === 'little' ? pa + i : pa + k - 1 - i, v & this.unitMask);
+      v >>= BigInt(this.unit);
+    }
+    return true;
+  }
+}
+
+/**
+ * The ISA as the sandbox sees it: the same semantics with `memory.translate` removed (see above) —
+ * and the translate function itself made the identity, so a body that calls it explicitly (RISC-V
+ * AMOs translate once for their load and store) is untranslated too.
+ */
+export function untranslated(checked: CheckedIsa): CheckedIsa {
+  const isa: Isa = { ...checked.isa, translate: null };
+  const name = checked.isa.translate;
+  const fn = name === null ? undefined : checked.isa.functions.get(name);
+  if (name === null || fn === undefined) return { ...checked, isa };
+  const functions = new Map(checked.functions).set(name, identityTranslation(checked.isa, name, fn.pos));
+  return { ...checked, isa, functions };
+}
+
+/** `translate(va, access)` as `return va;`, widened or cut to the physical address width. */
+function identityTranslation(isa: Isa, name: string, pos: SourcePos): CheckedFunction {
+  const aw = isa.addressWidth;
+  const pw = isa.physicalAddressWidth;
+  const va: IExpr = { k: 'local', w: aw, slot: 0, name: 'va', pos };
+  const pa: IExpr = pw > aw ? { k: 'ext', w: pw, signed: false, e: va, pos }
+    : pw < aw ? { k: 'slice', w: pw, e: va, hi: pw - 1, lo: 0, pos } : va;
+  return {
+    name,
+    params: [{ name: 'va', width: aw }, { name: 'access', width: 2 }],
+    returns: pw,
+    body: { stmts: [{ k: 'return', e: pa, pos }], frameSize: 2 },
+  };
+}
+
+export function copyStore(s: StateStore): StateStore {
+  return { narrow: s.narrow.slice(), wide: s.wide.slice() };
+}
+
+export class Sandbox {
+  /** The untranslated view the interpreter runs. */
+  readonly view: CheckedIsa;
+  private readonly pcStep: bigint;
+
+  constructor(readonly checked: CheckedIsa) {
+    this.view = untranslated(checked);
+    this.pcStep = BigInt(checked.isa.instructionWidth / checked.isa.unit);
+  }
+
+  get isa(): Isa {
+    return this.checked.isa;
+  }
+
+  /** The instruction word of instruction `index` with its fields (in encoding order) set to `fields`. */
+  word(index: number, fields: readonly bigint[]): bigint {
+    const enc = this.isa.instructions[index]!.encoding;
+    let word = enc.match;
+    enc.fields.forEach((f, i) => { word = insertField(word, f, fields[i] ?? 0n); });
+    return word;
+  }
+
+  /**
+   * Run instruction `index` with field values `fields` (encoding order; bits the encoding cannot
+   * carry are dropped) on a copy of `state`. The state itself is never changed.
+   */
+  run(index: number, fields: readonly bigint[], state: SandboxState): Outcome {
+    const isa = this.isa;
+    const enc = isa.instructions[index]!.encoding;
+    const body = this.checked.instructions[index]!;
+    const word = this.word(index, fields);
+    const after = copyStore(state.store);
+    const memory = new SeededMemory(state.memorySeed, isa.unit, isa.endian);
+    const interp = new Interpreter(this.view, after, memory);
+    interp.instruction = V.fromBigInt(word, isa.instructionWidth);
+    const pc = V.toBigInt(interp.readReg(isa.pc));
+    interp.nextPc = V.fromBigInt(pc + this.pcStep, isa.addressWidth);
+    const frame = new Array<Bits>(Math.max(body.frameSize, enc.fields.length));
+    enc.fields.forEach((f, i) => { frame[i] = V.fromBigInt(extractField(word, f), f.width); });
+    let status: Status;
+    try {
+      status = interp.run(body, frame);
+    } catch (e) {
+      return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+    }
+    switch (status) {
+      case Status.Trap: return { kind: 'trap', cause: interp.trap.cause };
+      case Status.Halt: return { kind: 'completed', after, nextPc: interp.nextPc, halt: interp.haltCode, memory };
+      case Status.Running:
+      case Status.Return: return { kind: 'completed', after, nextPc: interp.nextPc, halt: null, memory };
+      default: return exhaustive(status);
+    }
+  }
+}
+
+function exhaustive(x: never): never {
+  throw new Error(`unhandled status ${String(x)}`);
+}

@@ -1,0 +1,102 @@
+/**
+ * The thing one row of the audit classifies: an instruction, or one variant of it (variants.ts),
+ * with what the proofs and the searches need to know about it — which fields are fixed, which are
+ * free, and which state cells the search randomises (its footprint, footprint.ts).
+ */
+import type { StateElement } from '../isa/model.js';
+import { extractField, insertField } from '../isa/encoding.js';
+import type { StateStore } from '../semantics/interpreter.js';
+import * as V from '../semantics/values.js';
+import type { Bits } from '../semantics/values.js';
+import { footprint } from './footprint.js';
+import { copyStore, type Sandbox, type SandboxState } from './sandbox.js';
+import type { Variant } from './variants.js';
+
+/** One randomised value: a scalar register (`index` 0) or one element of a file. */
+export interface Cell {
+  readonly elem: StateElement;
+  readonly index: number;
+}
+
+export interface Subject {
+  readonly sandbox: Sandbox;
+  /** Index into `isa.instructions`. */
+  readonly index: number;
+  readonly name: string;
+  readonly variant: Variant;
+  /** Per field (encoding order): the fixed value as the word carries it, or null when free. */
+  readonly fixed: readonly (bigint | null)[];
+  /** Indices of the free fields, in encoding order. */
+  readonly free: readonly number[];
+  /** The cells the search randomises: everything the instruction reads or writes, except the mode. */
+  readonly cells: readonly Cell[];
+  /** Every element at its reset value. */
+  readonly resetStore: StateStore;
+  /** Constants of the semantics (footprint.ts), sorted: values worth trying. */
+  readonly dictionary: readonly bigint[];
+}
+
+export function subjectOf(sandbox: Sandbox, index: number, variant: Variant): Subject {
+  const isa = sandbox.isa;
+  const instruction = isa.instructions[index]!;
+  const fixed = instruction.encoding.fields.map((f, i) => {
+    const v = variant.fixed.get(i);
+    return v === undefined ? null : extractField(insertField(0n, f, v), f);
+  });
+  const free = fixed.flatMap((v, i) => (v === null ? [i] : []));
+  const fp = footprint(sandbox.view, sandbox.view.instructions[index]!);
+  const touched = new Set([...fp.reads, ...fp.writes]);
+  const cells: Cell[] = [];
+  for (const elem of isa.state.values()) {
+    if (!touched.has(elem) || elem === isa.mode) continue;
+    for (let i = 0; i < elem.count; i++) if (!elem.zero.includes(i)) cells.push({ elem, index: i });
+  }
+  const dictionary = [...fp.constants].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { sandbox, index, name: instruction.name, variant, fixed, free, cells, resetStore: resetStore(sandbox), dictionary };
+}
+
+function resetStore(sandbox: Sandbox): StateStore {
+  const isa = sandbox.isa;
+  const store: StateStore = { narrow: new Uint32Array(isa.narrowSlots), wide: new BigUint64Array(isa.wideSlots) };
+  for (const e of isa.state.values()) {
+    for (let i = 0; i < e.count; i++) setCell(store, e, i, e.reset);
+  }
+  return store;
+}
+
+export function setCell(store: StateStore, elem: StateElement, index: number, value: bigint): void {
+  const v = value & V.maskOf(elem.width);
+  if (elem.wide) store.wide[elem.slot + index] = v;
+  else store.narrow[elem.slot + index] = Number(v);
+}
+
+export function getCell(store: StateStore, elem: StateElement, index: number): bigint {
+  if (elem.isFile && elem.zero.includes(index)) return 0n;
+  return elem.wide ? store.wide[elem.slot + index]! : BigInt(store.narrow[elem.slot + index]!);
+}
+
+/** The state with the subject's cells set to `values` (in `cells` order) and the mode to `mode`. */
+export function stateOf(subject: Subject, values: readonly bigint[], memorySeed: number, mode: number): SandboxState {
+  const store = copyStore(subject.resetStore);
+  subject.cells.forEach((c, i) => setCell(store, c.elem, c.index, values[i] ?? 0n));
+  setCell(store, subject.sandbox.isa.mode, 0, BigInt(mode));
+  return { store, memorySeed };
+}
+
+/** All field values (encoding order): the fixed ones, then `free` filled in from `freeValues`. */
+export function fieldsOf(subject: Subject, freeValues: readonly bigint[]): bigint[] {
+  const out = subject.fixed.map((v) => v ?? 0n);
+  subject.free.forEach((f, i) => { out[f] = freeValues[i] ?? 0n; });
+  return out;
+}
+
+/** The fixed fields as the partial evaluator takes them (a value of the field's width, or null). */
+export function fixedBits(subject: Subject): (Bits | null)[] {
+  const fields = subject.sandbox.isa.instructions[subject.index]!.encoding.fields;
+  return subject.fixed.map((v, i) => (v === null ? null : V.fromBigInt(v, fields[i]!.width)));
+}
+
+/** The instruction word when every field is fixed. */
+export function fixedWord(subject: Subject): bigint | null {
+  return subject.free.length === 0 ? subject.sandbox.word(subject.index, fieldsOf(subject, [])) : null;
+}

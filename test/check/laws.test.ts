@@ -1,0 +1,108 @@
+/**
+ * Laws of the classification (DESIGN.md §3), over instructions made up from guards and effects
+ * and added to the `sealed` fixture as `probe`.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { classifyVariant } from '../../src/check/classify.js';
+import type { VariantAudit } from '../../src/check/result.js';
+import { Sandbox } from '../../src/check/sandbox.js';
+import { subjectOf } from '../../src/check/subject.js';
+import { variantsOf } from '../../src/check/variants.js';
+import { indexOf, withProbe } from './fixtures.js';
+
+function classifyProbe(semantics: string): VariantAudit {
+  const checked = withProbe(semantics);
+  const index = indexOf(checked, 'probe');
+  const variants = variantsOf(checked, index);
+  expect(variants).toHaveLength(1);
+  return classifyVariant(subjectOf(new Sandbox(checked), index, variants[0]!), { seed: 1, runs: 300 });
+}
+
+/** Ways to trap in user mode (U) and run in supervisor mode (S). */
+const GUARDS = ['requireS();', 'if mode != S { trap Privileged(instruction); }', 'if mode == U { trap Illegal; }'];
+
+/** Effects on general state, storage, the pc, control and relocation state; none reads the mode. */
+const EFFECTS = [
+  'R[rd] = R[rs1] + 1;',
+  'R[rd] = load(R[rs1], 32);',
+  'store(R[rs1], 32, R[rd]);',
+  'pc = R[rs1];',
+  'vector = R[rs1];',
+  'status.IE = !status.IE;',
+  'base = R[rs1]; bound = R[rd];',
+  'if R[rs1] == 0 { epc = pc; } else { R[rd] = cycle; }',
+];
+
+/** Writes that change control, relocation or mode state in some state. */
+const CONTROL_WRITES = ['vector = R[rs1];', 'status.IE = !status.IE;', 'bound = R[rs1] ^ 0x5;', 'mode = S;', 'epc = pc;'];
+
+/** Effects whose visible result depends on the mode. */
+const MODE_DEPENDENT = [
+  'R[rd] = zext(mode, 32) + R[rs1];',
+  'if mode == U { R[rd] = 1; } else { R[rd] = 2; }',
+  'pc = mode == S ? R[rs1] : pc + 8;',
+  'store(zext(mode, 32) + R[rs1], 32, R[rd]);',
+];
+
+describe('laws of the classification', () => {
+  it('an instruction that traps in user mode and runs in supervisor mode is privileged (proven)', () => {
+    fc.assert(fc.property(fc.constantFrom(...GUARDS), fc.constantFrom(...EFFECTS), (guard, effect) => {
+      const v = classifyProbe(`${guard}\n${effect}`);
+      expect(v.privileged).toMatchObject({ value: true, evidence: 'proven' });
+      expect(v.userSensitive).toMatchObject({ value: false, evidence: 'proven' });
+    }), { numRuns: 30 });
+  });
+
+  it('an instruction that completes in user mode is not privileged (witnessed)', () => {
+    for (const effect of EFFECTS) {
+      expect(classifyProbe(effect).privileged).toMatchObject({ value: false, evidence: 'witnessed' });
+    }
+  });
+
+  it('an unguarded write of control state is control-sensitive and user-sensitive, with a witness', () => {
+    for (const effect of CONTROL_WRITES) {
+      const v = classifyProbe(effect);
+      expect(v.controlSensitive, effect).toMatchObject({ value: true, evidence: 'witnessed' });
+      expect(v.userSensitive.value, effect).toBe(true);
+      expect(v.innocuous.value).toBe(false);
+    }
+  });
+
+  it('an instruction that never reads the mode is not mode-sensitive (proven)', () => {
+    for (const effect of EFFECTS) expect(classifyProbe(effect).modeSensitive, effect).toMatchObject({ value: false, evidence: 'proven' });
+  });
+
+  it('an instruction whose visible result depends on the mode is mode-sensitive (witnessed)', () => {
+    for (const effect of MODE_DEPENDENT) {
+      const v = classifyProbe(effect);
+      expect(v.modeSensitive, effect).toMatchObject({ value: true, evidence: 'witnessed' });
+      expect(v.modeSensitive.witness!.states).toHaveLength(2);
+    }
+  });
+
+  it('a privilege check that reads the mode does not make the instruction mode-sensitive', () => {
+    for (const guard of GUARDS) {
+      expect(classifyProbe(`${guard}\nR[rd] = R[rs1];`).modeSensitive).toMatchObject({ value: false, evidence: 'proven' });
+    }
+  });
+
+  it('a mode-dependent write of control state only is not mode-sensitive, but control-sensitive', () => {
+    const v = classifyProbe('if mode == S { status.IE = R[rs1][0]; }');
+    expect(v.modeSensitive).toMatchObject({ value: false, evidence: 'proven' });
+    expect(v.controlSensitive.value).toBe(true);
+    expect(v.userSensitive).toMatchObject({ value: false, evidence: 'proven' });
+  });
+
+  it('memory traps exclude a state: an instruction that only memory-traps in user mode is privileged', () => {
+    const v = classifyProbe('if mode == U { trap AccessFault(pc); }\nvector = R[rs1];');
+    expect(v.privileged.value).toBe(true);
+    expect(v.userSensitive.value).toBe(false);
+  });
+
+  it('a trap in supervisor mode is a witness against privilege', () => {
+    const v = classifyProbe('requireS();\nif R[rs1] == 0x7 { trap Illegal; }');
+    expect(v.privileged).toMatchObject({ value: false, evidence: 'witnessed' });
+    expect(v.privileged.witness!.summary).toBe('traps (Illegal) in supervisor mode S');
+  });
+});
