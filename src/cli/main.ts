@@ -13,6 +13,7 @@ import { register as registerAsm } from './asm.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerDisasm } from './disasm.js';
 import { register as registerRun } from './run.js';
+import { register as registerStart } from './start.js';
 import { register as registerValidate } from './validate.js';
 
 const COMMANDS: readonly ((program: Command) => void)[] = [
@@ -21,6 +22,7 @@ const COMMANDS: readonly ((program: Command) => void)[] = [
   registerRun,
   registerAsm,
   registerDisasm,
+  registerStart,
 ];
 
 export const EXIT_OK = 0;
