@@ -19,16 +19,21 @@ function parseAddress(text: string): number {
 
 /** The lines of one run of memory units starting at unit address `base`. */
 export function listing(isa: Isa, units: readonly bigint[], base: number): string[] {
-  const { disassemble } = createDisassembler(isa);
-  const perWord = isa.instructionWidth / isa.unit;
+  const { disassembleStream } = createDisassembler(isa);
+  const perParcel = isa.instructionWidth / isa.unit;
   const addressDigits = Math.ceil(isa.addressWidth / 4);
-  const wordDigits = Math.ceil(isa.instructionWidth / 4);
   const lines: string[] = [];
-  for (let i = 0; i + perWord <= units.length; i += perWord) {
-    const word = wordOfUnits(isa, units.slice(i, i + perWord));
-    const hex = word.toString(16).padStart(wordDigits, '0');
-    const text = disassemble(word) ?? `.word 0x${hex}`;
-    lines.push(`${(base + i).toString(16).padStart(addressDigits, '0')}: ${hex}  ${text}`);
+  for (let i = 0; i + perParcel <= units.length;) {
+    const parcel = (k: number): bigint | null => {
+      const at = i + k * perParcel;
+      return at + perParcel <= units.length ? wordOfUnits(isa, units.slice(at, at + perParcel)) : null;
+    };
+    const found = disassembleStream(parcel);
+    const width = found?.width ?? isa.instructionWidth;
+    const word = found?.word ?? parcel(0) ?? 0n;
+    const hex = word.toString(16).padStart(Math.ceil(width / 4), '0');
+    lines.push(`${(base + i).toString(16).padStart(addressDigits, '0')}: ${hex}  ${found?.text ?? `.word 0x${hex}`}`);
+    i += width / isa.unit;
   }
   return lines;
 }

@@ -167,11 +167,22 @@ export function createAssembler(isa: Isa): Assembler {
     return bits;
   };
 
-  /** Encode one statement; the first template whose operands all fit wins, else the first template's error. */
-  const encodeStatement = (st: Statement, file: string, symbols: ReadonlyMap<string, number>): bigint => {
+  /**
+   * The length in bits a statement will take: that of the first template its text matches (for
+   * variable-length instructions, pass 1 fixes the layout before label values are known).
+   */
+  const widthOf = (st: Statement): number =>
+    matchers.find((m) => m.regex.test(st.text))?.instruction.encoding.width ?? isa.instructionWidth;
+
+  /**
+   * Encode one statement; the first template (of `width` bits, when given) whose operands all
+   * fit wins, else the first template's error.
+   */
+  const encodeStatement = (st: Statement, file: string, symbols: ReadonlyMap<string, number>, width?: number): bigint => {
     const at = (offset: number): SourcePos => ({ file, line: st.line, col: st.col + offset });
     let firstError: InputError | null = null;
     for (const m of matchers) {
+      if (width !== undefined && m.instruction.encoding.width !== width) continue;
       const found = m.regex.exec(st.text);
       if (!found) continue;
       try {
@@ -199,7 +210,7 @@ export function createAssembler(isa: Isa): Assembler {
   const assemble = (source: string, file: string): Program => {
     const diagnostics: Diagnostic[] = [];
     const symbols = new Map<string, number>();
-    const words: { address: number; value: () => bigint; pos: SourcePos }[] = [];
+    const words: { address: number; width: number; value: () => bigint; pos: SourcePos }[] = [];
     let location = isa.board?.ram.base ?? 0;
     const attempt = (work: () => void): void => {
       try {
@@ -238,6 +249,7 @@ export function createAssembler(isa: Isa): Assembler {
           const itemPos = { ...pos, col: pos.col + offset + (item.length - item.trimStart().length) };
           words.push({
             address: location,
+            width: isa.instructionWidth,
             pos: itemPos,
             value: () => {
               const v = evaluate(item.trim(), itemPos, symbols);
@@ -252,8 +264,9 @@ export function createAssembler(isa: Isa): Assembler {
         diagnostics.push({ code: 'asm/syntax', message: `unknown directive '.${directive[1]}' (there are .org and .word)`, pos: { file, line, col: col + (directive.indices?.[1]?.[0] ?? 1) - 1 } });
       } else {
         const st: Statement = { text, col, line };
-        words.push({ address: location, pos: { file, line, col }, value: () => encodeStatement(st, file, symbols) });
-        location += unitsPerWord;
+        const width = widthOf(st);
+        words.push({ address: location, width, pos: { file, line, col }, value: () => encodeStatement(st, file, symbols, width) });
+        location += width / isa.unit;
       }
     });
 
@@ -261,11 +274,11 @@ export function createAssembler(isa: Isa): Assembler {
     const memory = new Map<number, bigint>();
     for (const w of words) {
       attempt(() => {
-        for (let i = 0; i < unitsPerWord; i++) {
+        for (let i = 0; i < w.width / isa.unit; i++) {
           if (memory.has(w.address + i)) raise('asm/syntax', `address 0x${(w.address + i).toString(16)} is already assembled (an .org goes back over code)`, w.pos);
           memory.set(w.address + i, 0n);
         }
-        unitsOfWord(isa, w.value()).forEach((u, i) => memory.set(w.address + i, u));
+        unitsOfWord(isa, w.value(), w.width).forEach((u, i) => memory.set(w.address + i, u));
       });
     }
     if (diagnostics.length > 0) throw new InputError(diagnostics.sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.col ?? 0) - (b.pos?.col ?? 0)));

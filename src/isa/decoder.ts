@@ -1,6 +1,6 @@
 /**
- * The decoder, derived from the encodings: an instruction word → the instruction whose fixed bits
- * it matches, with its field values. Words of up to 32 bits are decoded with number arithmetic;
+ * The decoder, derived from the encodings: an instruction word (or, for variable-length ISAs, a
+ * stream of parcels) → the instruction whose fixed bits it matches, with its field values. Words of up to 32 bits are decoded with number arithmetic;
  * candidates are bucketed by the bits every encoding fixes (RISC-V's opcode), and results are
  * memoised per word.
  */
@@ -15,19 +15,71 @@ export interface Decoded {
   readonly fields: readonly (number | bigint)[];
 }
 
+/** An instruction decoded from a stream of parcels. */
+export interface StreamDecoded {
+  readonly decoded: Decoded;
+  /** The whole instruction, first parcel most significant. */
+  readonly word: bigint;
+  /** Its length in bits (a multiple of instructionWidth). */
+  readonly width: number;
+}
+
 export interface Decoder {
   /**
    * Decodes one instruction word (bits above instructionWidth are ignored); null if no instruction
    * matches. Returns the same object for the same word while it is memoised. Needs no `this`.
+   * For fixed-length instructions.
    */
   readonly decode: (word: number | bigint) => Decoded | null;
+  /**
+   * Decodes a variable-length instruction parcel by parcel: `read(i)` gives the i-th parcel
+   * (instructionWidth bits) or null when it cannot be fetched. Reads only the parcels the
+   * instruction needs. Returns null when no instruction matches, 'fault' when a needed parcel
+   * could not be read. Works for fixed-length ISAs too (one parcel).
+   */
+  readonly decodeStream: (read: (index: number) => bigint | null) => StreamDecoded | null | 'fault';
 }
 
 /** Memoised words, at most; past this the memo starts over. */
 const MEMO_LIMIT = 1 << 16;
 
 export function createDecoder(isa: Isa): Decoder {
-  return isa.instructionWidth <= 32 ? narrowDecoder(isa) : wideDecoder(isa);
+  const fixed = isa.instructionWidth <= 32 ? narrowDecoder(isa) : wideDecoder(isa);
+  return { decode: fixed, decodeStream: streamDecoder(isa) };
+}
+
+/** Parcel by parcel: after n parcels, an instruction n parcels long that matches wins (encodings never overlap). */
+function streamDecoder(isa: Isa): Decoder['decodeStream'] {
+  const parcel = BigInt(isa.instructionWidth);
+  const entries = isa.instructions.map((instruction, index) => ({
+    instruction, index, parcels: instruction.encoding.width / isa.instructionWidth, ...instruction.encoding,
+  }));
+  const most = Math.max(1, ...entries.map((e) => e.parcels));
+  return (read) => {
+    let word = 0n;
+    for (let n = 1; n <= most; n++) {
+      const p = read(n - 1);
+      if (p === null) return 'fault';
+      word = (word << parcel) | p;
+      let longer = false;
+      for (const e of entries) {
+        if (e.parcels === n) {
+          if ((word & e.mask) === e.match) {
+            const fields = e.fields.map((f) => {
+              const value = extractField(word, f);
+              return f.width > 32 ? value : Number(value);
+            });
+            return { decoded: { instruction: e.instruction, index: e.index, fields }, word, width: e.width };
+          }
+        } else if (e.parcels > n && !longer) {
+          const shift = BigInt(e.width) - BigInt(n) * parcel;
+          longer = (word & (e.mask >> shift)) === e.match >> shift;
+        }
+      }
+      if (!longer) return null;
+    }
+    return null;
+  };
 }
 
 function memoise<W>(decode: (word: W) => Decoded | null): (word: W) => Decoded | null {
@@ -77,7 +129,7 @@ function narrowExtractor(field: EncodingField): (word: number) => number | bigin
   };
 }
 
-function narrowDecoder(isa: Isa): Decoder {
+function narrowDecoder(isa: Isa): Decoder['decode'] {
   const width = isa.instructionWidth;
   const entries: NarrowEntry[] = isa.instructions.map((instruction, index) => ({
     mask: Number(instruction.encoding.mask),
@@ -97,10 +149,10 @@ function narrowDecoder(isa: Isa): Decoder {
     return null;
   });
   const wordMask = 2 ** width - 1;
-  return { decode: (word) => decode(typeof word === 'bigint' ? Number(BigInt.asUintN(width, word)) : (word & wordMask) >>> 0) };
+  return (word) => decode(typeof word === 'bigint' ? Number(BigInt.asUintN(width, word)) : (word & wordMask) >>> 0);
 }
 
-function wideDecoder(isa: Isa): Decoder {
+function wideDecoder(isa: Isa): Decoder['decode'] {
   const width = isa.instructionWidth;
   const entries = isa.instructions.map((instruction, index) => ({ instruction, index, ...instruction.encoding }));
   const common = entries.reduce((bits, e) => bits & e.mask, (1n << BigInt(width)) - 1n);
@@ -117,5 +169,5 @@ function wideDecoder(isa: Isa): Decoder {
     }
     return null;
   });
-  return { decode: (word) => decode(BigInt.asUintN(width, BigInt(word))) };
+  return (word) => decode(BigInt.asUintN(width, BigInt(word)));
 }

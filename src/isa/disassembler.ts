@@ -6,7 +6,7 @@
  * (assembler.ts) reads the same templates back, so disassembly followed by assembly gives the
  * word again.
  */
-import { createDecoder } from './decoder.js';
+import { createDecoder, type Decoded } from './decoder.js';
 import type { EncodingField, Instruction, Isa, Operand } from './model.js';
 
 /** One piece of a syntax template: literal text, or a field shown as an operand. */
@@ -60,21 +60,32 @@ export function formatOperand(isa: Isa, field: EncodingField, operand: Operand, 
 export interface Disassembler {
   /** The word as assembly text, or null when it decodes to no instruction. Needs no `this`. */
   readonly disassemble: (word: number | bigint) => string | null;
+  /**
+   * The instruction starting at parcel 0 of `read` (see Decoder.decodeStream): its text, word and
+   * length in bits; null when the parcels start no instruction or run out.
+   */
+  readonly disassembleStream: (read: (index: number) => bigint | null) => { text: string; word: bigint; width: number } | null;
 }
 
 export function createDisassembler(isa: Isa): Disassembler {
-  const { decode } = createDecoder(isa);
+  const { decode, decodeStream } = createDecoder(isa);
   const templates = isa.instructions.map((i) => syntaxTemplate(isa, i));
+  const render = (decoded: Decoded): string => {
+    const fields = decoded.instruction.encoding.fields;
+    return (templates[decoded.index] ?? []).map((part) => {
+      if (part.kind === 'text') return part.text;
+      const value = decoded.fields[fields.indexOf(part.field)] ?? 0;
+      return formatOperand(isa, part.field, part.operand, BigInt(value));
+    }).join('');
+  };
   return {
     disassemble: (word) => {
       const decoded = decode(word);
-      if (decoded === null) return null;
-      const fields = decoded.instruction.encoding.fields;
-      return (templates[decoded.index] ?? []).map((part) => {
-        if (part.kind === 'text') return part.text;
-        const value = decoded.fields[fields.indexOf(part.field)] ?? 0;
-        return formatOperand(isa, part.field, part.operand, BigInt(value));
-      }).join('');
+      return decoded === null ? null : render(decoded);
+    },
+    disassembleStream: (read) => {
+      const r = decodeStream(read);
+      return r === null || r === 'fault' ? null : { text: render(r.decoded), word: r.word, width: r.width };
     },
   };
 }
@@ -106,11 +117,21 @@ export function wordOfUnits(isa: Pick<Isa, 'unit' | 'endian'>, units: readonly b
   return ordered.reduce((word, u) => (word << shift) | u, 0n);
 }
 
-/** An instruction word split into memory units, lowest address first (the inverse of wordOfUnits). */
-export function unitsOfWord(isa: Pick<Isa, 'unit' | 'endian' | 'instructionWidth'>, word: bigint): bigint[] {
-  const count = isa.instructionWidth / isa.unit;
+/**
+ * An instruction word of `width` bits (default instructionWidth) split into memory units, lowest
+ * address first (the inverse of wordOfUnits). A variable-length instruction is its parcels in
+ * fetch order, the first parcel (the most significant bits of the word) at the lowest address,
+ * each parcel's units in the ISA's byte order.
+ */
+export function unitsOfWord(isa: Pick<Isa, 'unit' | 'endian' | 'instructionWidth'>, word: bigint, width = isa.instructionWidth): bigint[] {
+  const perParcel = isa.instructionWidth / isa.unit;
   const shift = BigInt(isa.unit);
   const units: bigint[] = [];
-  for (let i = 0; i < count; i++) units.push(BigInt.asUintN(isa.unit, word >> (shift * BigInt(i))));
-  return isa.endian === 'big' ? units.reverse() : units;
+  for (let p = width / isa.instructionWidth - 1; p >= 0; p--) {
+    const parcel = word >> BigInt(p * isa.instructionWidth);
+    const inParcel: bigint[] = [];
+    for (let i = 0; i < perParcel; i++) inParcel.push(BigInt.asUintN(isa.unit, parcel >> (shift * BigInt(i))));
+    units.push(...(isa.endian === 'big' ? inParcel.reverse() : inParcel));
+  }
+  return units;
 }

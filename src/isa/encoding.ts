@@ -16,11 +16,19 @@ function ones(n: number): bigint {
   return (1n << BigInt(n)) - 1n;
 }
 
-/** Parses an encoding string; an error is `encoding/invalid` at the offending token. */
-export function parseEncoding(source: SourceText, instructionWidth: number): Encoding {
+/**
+ * Parses an encoding string; an error is `encoding/invalid` at the offending token. The encoding
+ * is `parcel` bits long, or — when `maxWidth` > `parcel` (variable-length instructions) — any
+ * multiple of `parcel` up to `maxWidth`, written in fetch order (the first parcel most significant).
+ */
+export function parseEncoding(source: SourceText, parcel: number, maxWidth: number = parcel): Encoding {
   const fail = (message: string, offset: number): never => {
     throw new InputError([{ code: 'encoding/invalid', message, pos: source.locate(offset) }]);
   };
+  const instructionWidth = maxWidth === parcel ? parcel : encodedWidth(source.text);
+  if (maxWidth !== parcel && (instructionWidth % parcel !== 0 || instructionWidth > maxWidth || instructionWidth === 0)) {
+    fail(`the encoding has ${instructionWidth} bits: it must be a multiple of the ${parcel}-bit parcel, at most ${maxWidth}`, 0);
+  }
   let mask = 0n;
   let match = 0n;
   /** The next bit to fill, counting down from the top: everything at or above `next` is done. */
@@ -77,6 +85,7 @@ export function parseEncoding(source: SourceText, instructionWidth: number): Enc
     fail(`the encoding has ${instructionWidth - next} bits; instructionWidth is ${instructionWidth}`, 0);
   }
   return {
+    width: instructionWidth,
     mask,
     match,
     fields: [...fields].map(([name, f]) => ({ name, width: f.supplied.toString(2).length, pieces: f.pieces })),
@@ -84,9 +93,27 @@ export function parseEncoding(source: SourceText, instructionWidth: number): Enc
   };
 }
 
-/** Two encodings overlap iff some word matches both: their fixed bits agree wherever both are fixed. */
+/** Bits of an encoding string, counted token by token (malformed tokens are reported by the parse). */
+function encodedWidth(text: string): number {
+  let bits = 0;
+  for (const [token] of text.matchAll(/\S+/g)) {
+    const whole = WHOLE.exec(token);
+    const piece = PIECE.exec(token);
+    if (BITS.test(token)) bits += token.length;
+    else if (whole) bits += Number(whole[2]);
+    else if (piece) bits += piece[3] === undefined ? 1 : Number(piece[2]) - Number(piece[3]) + 1;
+  }
+  return bits;
+}
+
+/**
+ * Two encodings overlap iff some instruction stream matches both: their fixed bits agree wherever
+ * both are fixed, over the shorter one's length (compared from the first parcel).
+ */
 export function encodingsOverlap(a: Encoding, b: Encoding): boolean {
-  return (a.mask & b.mask & (a.match ^ b.match)) === 0n;
+  const [short, long] = a.width <= b.width ? [a, b] : [b, a];
+  const shift = BigInt(long.width - short.width);
+  return (short.mask & (long.mask >> shift) & (short.match ^ (long.match >> shift))) === 0n;
 }
 
 export interface PlacedEncoding {
@@ -97,12 +124,13 @@ export interface PlacedEncoding {
 }
 
 /** `encoding/overlap` for every pair of instructions one word can match, at the later one's encoding. */
-export function checkOverlaps(list: readonly PlacedEncoding[], instructionWidth: number): Diagnostic[] {
+export function checkOverlaps(list: readonly PlacedEncoding[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   list.forEach((b, j) => {
     for (const a of list.slice(0, j)) {
       if (!encodingsOverlap(a.encoding, b.encoding)) continue;
-      const word = (a.encoding.match | b.encoding.match).toString(16).padStart(Math.ceil(instructionWidth / 4), '0');
+      const [short, long] = a.encoding.width <= b.encoding.width ? [a.encoding, b.encoding] : [b.encoding, a.encoding];
+      const word = ((short.match << BigInt(long.width - short.width)) | long.match).toString(16).padStart(Math.ceil(long.width / 4), '0');
       out.push({
         code: 'encoding/overlap',
         message: `the encoding of '${b.name}' overlaps '${a.name}' (line ${a.pos.line}): 0x${word} matches both`,

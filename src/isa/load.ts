@@ -48,8 +48,12 @@ function buildIsa(text: string, file: string, bytes: Buffer): Isa {
   const instructionWidth = Number(raw.instructionWidth);
   const addressWidth = Number(raw.addressWidth);
   const physicalAddressWidth = Number(raw.physicalAddressWidth ?? raw.addressWidth);
+  const maxInstructionWidth = Number(raw.maxInstructionWidth ?? raw.instructionWidth);
   if (instructionWidth % unit !== 0) {
     report('isa/invalid', `instructionWidth ${instructionWidth} is not a multiple of unit ${unit}`, source.valuePos(['instructionWidth']));
+  }
+  if (maxInstructionWidth % instructionWidth !== 0) {
+    report('isa/invalid', `maxInstructionWidth ${maxInstructionWidth} is not a multiple of instructionWidth ${instructionWidth}`, source.valuePos(['maxInstructionWidth']));
   }
   const state = resolveState(raw, source, report);
   const constants = resolveConstants(raw, source, report);
@@ -61,7 +65,7 @@ function buildIsa(text: string, file: string, bytes: Buffer): Isa {
   const accessFault = resolveAccessFault(raw, source, causes, report);
   const board = raw.board === undefined ? null : resolveBoard(raw, source, state.elements, physicalAddressWidth, report);
   const vmm = raw.vmm === undefined ? null : resolveVmm(raw, source, state.elements, report);
-  const instructions = resolveInstructions(raw, source, instructionWidth, report, diagnostics);
+  const instructions = resolveInstructions(raw, source, instructionWidth, maxInstructionWidth, report, diagnostics);
   const operands = resolveOperands(raw, source, state.elements, instructions, report);
 
   const { pc, mode, userMode } = state;
@@ -78,6 +82,7 @@ function buildIsa(text: string, file: string, bytes: Buffer): Isa {
     endian: raw.endian,
     unit,
     instructionWidth,
+    maxInstructionWidth,
     addressWidth,
     physicalAddressWidth,
     state: state.elements,
@@ -276,7 +281,7 @@ function resolveVmm(raw: RawIsa, source: YamlSource, elements: ReadonlyMap<strin
 }
 
 function resolveInstructions(
-  raw: RawIsa, source: YamlSource, instructionWidth: number, report: Report, diagnostics: Diagnostic[],
+  raw: RawIsa, source: YamlSource, instructionWidth: number, maxInstructionWidth: number, report: Report, diagnostics: Diagnostic[],
 ): Instruction[] {
   const instructions: Instruction[] = [];
   const placed: PlacedEncoding[] = [];
@@ -292,7 +297,7 @@ function resolveInstructions(
     }
     let encoding: Encoding;
     try {
-      encoding = parseEncoding(source.sourceText([...path, 'encoding']), instructionWidth);
+      encoding = parseEncoding(source.sourceText([...path, 'encoding']), instructionWidth, maxInstructionWidth);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       diagnostics.push(...e.diagnostics);
@@ -320,7 +325,7 @@ function resolveInstructions(
       pos,
     });
   });
-  diagnostics.push(...checkOverlaps(placed, instructionWidth));
+  diagnostics.push(...checkOverlaps(placed));
   return instructions;
 }
 

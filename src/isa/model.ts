@@ -82,6 +82,8 @@ export interface EncodingField {
 }
 
 export interface Encoding {
+  /** Bits of this instruction: `instructionWidth`, or a multiple of it for variable-length ISAs. */
+  readonly width: number;
   /** 1 where the instruction word has a fixed bit. */
   readonly mask: bigint;
   /** The fixed bits' values (0 outside `mask`). */
@@ -166,8 +168,10 @@ export interface Isa {
   readonly endian: 'little' | 'big';
   /** Bits per addressable memory unit. */
   readonly unit: number;
-  /** Bits per instruction. */
+  /** Bits per instruction; for variable-length instructions, the parcel they are made of. */
   readonly instructionWidth: number;
+  /** Bits of the longest instruction (= instructionWidth for fixed-length instructions). */
+  readonly maxInstructionWidth: number;
   readonly addressWidth: number;
   readonly physicalAddressWidth: number;
   readonly state: ReadonlyMap<string, StateElement>;

@@ -88,6 +88,7 @@ export interface RawIsa {
   readonly endian: 'little' | 'big';
   readonly unit: Int;
   readonly instructionWidth: Int;
+  readonly maxInstructionWidth?: Int;
   readonly addressWidth: Int;
   readonly physicalAddressWidth?: Int;
   readonly state: Readonly<Record<string, RawStateElement>>;

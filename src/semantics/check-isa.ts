@@ -40,10 +40,11 @@ export function checkIsa(isa: Isa): CheckedIsa {
 
   const functions = new Map<string, CheckedFunction>();
   for (const f of isa.functions.values()) {
-    functions.set(f.name, { name: f.name, params: f.params, returns: f.returns, body: check(f.body, { params: f.params, returns: f.returns }) });
+    const body = check(f.body, { params: f.params, returns: f.returns, instructionWidth: isa.maxInstructionWidth });
+    functions.set(f.name, { name: f.name, params: f.params, returns: f.returns, body });
   }
   const instructions = isa.instructions.map((i) =>
-    check(i.semantics, { params: i.encoding.fields.map((f) => ({ name: f.name, width: f.width })), returns: null }),
+    check(i.semantics, { params: i.encoding.fields.map((f) => ({ name: f.name, width: f.width })), returns: null, instructionWidth: i.encoding.width }),
   );
   const trapEntry = check(isa.trapEntry, {
     params: [
@@ -52,8 +53,9 @@ export function checkIsa(isa: Isa): CheckedIsa {
       { name: 'tval', width: isa.addressWidth },
     ],
     returns: null,
+    instructionWidth: isa.maxInstructionWidth,
   });
-  const interrupts = isa.interrupts === null ? null : check(isa.interrupts, { params: [], returns: null });
+  const interrupts = isa.interrupts === null ? null : check(isa.interrupts, { params: [], returns: null, instructionWidth: isa.maxInstructionWidth });
 
   const cycle = findRecursion(functions);
   if (cycle) {

@@ -15,6 +15,8 @@ export interface BodyContext {
   readonly params: readonly { readonly name: string; readonly width: number }[];
   /** Width of the value a `return e;` gives; null where only a bare `return;` is allowed. */
   readonly returns: number | null;
+  /** Width of `instruction`: the instruction's own encoding, or the longest one outside instructions. */
+  readonly instructionWidth: number;
 }
 
 export interface Signature {
@@ -318,7 +320,7 @@ class Checker {
     if (elem) raise('semantics/type', `'${name}' is a register file: write ${name}[i]`, pos);
     const mode = this.isa.modes.find((m) => m.name === name);
     if (mode) return { k: 'const', w: this.isa.mode.width, v: literal(BigInt(mode.value), this.isa.mode.width), pos };
-    if (name === 'instruction') return { k: 'instruction', w: this.isa.instructionWidth, pos };
+    if (name === 'instruction') return { k: 'instruction', w: this.ctx.instructionWidth, pos };
     if (name in ACCESS) return { k: 'const', w: 2, v: Object.keys(ACCESS).indexOf(name), pos };
     void hint;
     return raise('semantics/unknown-name', `unknown name '${name}'`, pos);

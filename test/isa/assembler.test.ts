@@ -172,3 +172,26 @@ describe('assembly errors carry file:line:col of the offending text', () => {
     ].join('\n'))).toEqual(['1:9 asm/syntax', '2:1 asm/syntax', '3:5 asm/syntax', '5:11 asm/syntax', '6:11 asm/syntax']);
   });
 });
+
+describe('variable-length instructions (test/fixtures/isa/varlen.yaml)', () => {
+  const isa = loadIsa(join(import.meta.dirname, '../fixtures/isa/varlen.yaml'));
+
+  it('each instruction takes its own length, so labels after it land right', () => {
+    const program = assemble(isa, 'start: movi r1, 0x12345678\n inc r1\n add r2, r1\nend: hlt\n', 'v.s');
+    expect(program.symbols.get('end')).toBe(8);
+    expect(program.units).toEqual([0xb9n, 0x78n, 0x56n, 0x34n, 0x12n, 0x41n, 0x01n, 0xcan, 0xf4n]);
+  });
+
+  it('disassembling the stream gives the source back, one instruction per line', () => {
+    const program = assemble(isa, 'movi r3, -2\ninc r0\nadd r7, r6\nhlt\n', 'v.s');
+    const { disassembleStream } = createDisassembler(isa);
+    const texts: string[] = [];
+    for (let at = 0; at < program.units.length;) {
+      const found = disassembleStream((k) => program.units[at + k] ?? null);
+      if (found === null) throw new Error(`no instruction at ${at}`);
+      texts.push(found.text);
+      at += found.width / 8;
+    }
+    expect(texts).toEqual(['movi r3, -2', 'inc r0', 'add r7, r6', 'hlt']);
+  });
+});

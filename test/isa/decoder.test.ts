@@ -4,7 +4,7 @@ import { createDecoder } from '../../src/isa/decoder.js';
 import { extractField, fieldBits, insertField } from '../../src/isa/encoding.js';
 import { loadIsa, loadIsaText } from '../../src/isa/load.js';
 import type { Instruction, Isa } from '../../src/isa/model.js';
-import { TINY } from './fixtures.js';
+import { TINY, fixture } from './fixtures.js';
 
 const tiny = loadIsa(TINY);
 
@@ -125,5 +125,44 @@ describe('createDecoder details', () => {
     for (let i = 0n; i < 70_000n; i++) decodeWide(0x01_00_00_00_00_00n + i); // more words than the memo keeps
     expect(decodeWide(0x01_00_00_00_00_00n)).toEqual(first);
     expect(decodeWide(0x01_00_00_01_00_00n)?.fields).toEqual([0x10000n]);
+  });
+});
+
+describe('variable-length instructions decode parcel by parcel', () => {
+  const isa = loadIsa(fixture('varlen.yaml'));
+  const { decodeStream } = createDecoder(isa);
+  /** A reader over `bytes` that records which parcels were read. */
+  const reader = (bytes: readonly number[], seen: number[]) => (i: number): bigint | null => {
+    seen.push(i);
+    const b = bytes[i];
+    return b === undefined ? null : BigInt(b);
+  };
+
+  it('a one-byte instruction reads one parcel', () => {
+    const seen: number[] = [];
+    const r = decodeStream(reader([0x43, 0xff, 0xff], seen));
+    expect(r !== null && r !== 'fault' && r.decoded.instruction.name).toBe('inc');
+    expect(seen).toEqual([0]);
+  });
+
+  it('a five-byte instruction gathers its little-endian immediate from the stream', () => {
+    const r = decodeStream(reader([0xb9, 0x78, 0x56, 0x34, 0x12], []));
+    if (r === null || r === 'fault') throw new Error('no decode');
+    expect(r.decoded.instruction.name).toBe('movi');
+    expect(r.width).toBe(40);
+    expect(r.decoded.fields).toEqual([1, 0x12345678]);
+  });
+
+  it('a parcel that cannot be fetched is a fault, only when the instruction needs it', () => {
+    expect(decodeStream(reader([0xb9, 0x78], []))).toBe('fault');
+    const r = decodeStream(reader([0xf4], []));
+    expect(r !== null && r !== 'fault' && r.decoded.instruction.name).toBe('hlt');
+  });
+
+  it('a stream that starts no instruction is null, read no further than needed', () => {
+    const seen: number[] = [];
+    expect(decodeStream(reader([0x02, 0x00], seen))).toBeNull();
+    expect(seen).toEqual([0]);
+    expect(decodeStream(reader([0x01, 0x00], []))).toBeNull();
   });
 });

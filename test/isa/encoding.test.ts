@@ -85,7 +85,7 @@ describe('overlap', () => {
     const encoding = fc.array(fc.constantFrom('0', '1', 'x'), { minLength: 8, maxLength: 8 }).map((bits) => {
       const mask = BigInt(`0b${bits.map((b) => (b === 'x' ? '0' : '1')).join('')}`);
       const match = BigInt(`0b${bits.map((b) => (b === '1' ? '1' : '0')).join('')}`);
-      return { mask, match, fields: [], text: bits.join('') };
+      return { width: 8, mask, match, fields: [], text: bits.join('') };
     });
     fc.assert(fc.property(encoding, encoding, (a, b) => {
       let both = false;
@@ -101,7 +101,7 @@ describe('overlap', () => {
       { name: 'sub', encoding: parse('0100000 rs2:5 rs1:5 000 rd:5 0110011'), pos: at(20) },
       { name: 'nop', encoding: parse('00000000000000000000000000110011'), pos: at(30) },
     ];
-    expect(checkOverlaps(list, 32)).toEqual([{
+    expect(checkOverlaps(list)).toEqual([{
       code: 'encoding/overlap',
       message: "the encoding of 'nop' overlaps 'add' (line 10): 0x00000033 matches both",
       pos: at(30),
@@ -132,5 +132,21 @@ describe('extractField and insertField', () => {
     fc.assert(fc.property(word, anyField, (w, f) => {
       expect(insertField(w, f, extractField(w, f))).toBe(w);
     }));
+  });
+
+  it('variable-length encodings overlap when one stream of parcels matches both, compared from the first parcel', () => {
+    const vparse = (source: string) => parseEncoding(text(source), 8, 64);
+    const inc = vparse('01000 reg:3');
+    const movImm = vparse('10111 reg:3 imm[7:0] imm[15:8] imm[23:16] imm[31:24]');
+    const longInc = vparse('01000 reg:3 00000000');
+    expect(inc.width).toBe(8);
+    expect(movImm.width).toBe(40);
+    expect(encodingsOverlap(inc, movImm)).toBe(false);
+    expect(encodingsOverlap(inc, longInc)).toBe(true);
+  });
+
+  it('a variable-length encoding must be whole parcels, no longer than the longest instruction', () => {
+    expect(() => parseEncoding(text('0100 reg:3'), 8, 32)).toThrow(/multiple of the 8-bit parcel/);
+    expect(() => parseEncoding(text('imm:32 00000000'), 8, 32)).toThrow(/at most 32/);
   });
 });

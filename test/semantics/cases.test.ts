@@ -43,7 +43,7 @@ const signatures = new Map<string, Signature>([['double', { params: [32], return
 function checked(): CheckedIsa {
   const fn = toyIsa.functions.get('double')!;
   const functions = new Map<string, CheckedFunction>([
-    ['double', { name: 'double', params: fn.params, returns: 32, body: checkBody(toyIsa, signatures, parseBody(fn.body), { params: fn.params, returns: 32 }) }],
+    ['double', { name: 'double', params: fn.params, returns: 32, body: checkBody(toyIsa, signatures, parseBody(fn.body), { params: fn.params, returns: 32, instructionWidth: 32 }) }],
   ]);
   return { isa: toyIsa, instructions: [], functions, trapEntry: { stmts: [], frameSize: 0 }, interrupts: null };
 }
@@ -61,7 +61,7 @@ function run(c: Case): string {
   }
   let body;
   try {
-    body = checkBody(toyIsa, signatures, parseBody(src), { params: [], returns: null });
+    body = checkBody(toyIsa, signatures, parseBody(src), { params: [], returns: null, instructionWidth: 32 });
   } catch (e) {
     return describeError(e);
   }

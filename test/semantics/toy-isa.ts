@@ -45,7 +45,7 @@ const Fault = cause('Fault', 5, true);
 
 export const toyIsa: Isa = {
   name: 'toy', title: 'golden-case scope', file: 'toy', hash: '', sources: [],
-  endian: 'little', unit: 8, instructionWidth: 32, addressWidth: 32, physicalAddressWidth: 32,
+  endian: 'little', unit: 8, instructionWidth: 32, maxInstructionWidth: 32, addressWidth: 32, physicalAddressWidth: 32,
   state: new Map([pc, mode, R, flags, acc].map((e) => [e.name, e])),
   narrowSlots: narrow, wideSlots: wide, pc, mode,
   modes: [{ name: 'U', value: 0 }, { name: 'S', value: 1 }], userMode: { name: 'U', value: 0 },
