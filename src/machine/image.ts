@@ -5,8 +5,8 @@
  * loaded at the RAM base and entered there.
  *
  * Segment addresses are in memory units; segment data and `memsz` are in bytes. On an ISA whose
- * unit is wider than a byte (16, 32 or 64 bits), a flat image's bytes are packed into units in
- * the ISA's byte order; ELF images need 8-bit units.
+ * unit is wider than a byte (16, 32, 36 or 64 bits), a flat image holds each unit in whole bytes
+ * (a 36-bit word in 5), in the ISA's byte order; ELF images need 8-bit units.
  */
 import { readFileSync } from 'node:fs';
 import { raise } from '../diagnostic.js';
@@ -83,10 +83,8 @@ export function loadGuestImage(path: string, isa: ImageIsa): GuestImage {
  * not make whole memory units.
  */
 export function placeImage(image: GuestImage, ram: Ram): void {
-  const bytesPerUnit = ram.unit / 8;
-  if (!Number.isInteger(bytesPerUnit)) {
-    raise('image/invalid', `${image.file}: a byte image cannot be placed in ${ram.unit}-bit memory units`);
-  }
+  // A flat image holds each unit in whole bytes (a 36-bit word in 5), as `isavirt asm` writes it.
+  const bytesPerUnit = Math.ceil(ram.unit / 8);
   const w = ram.end > 0x1_0000_0000 ? 64 : 32;
   for (const s of image.segments) {
     const where = `${image.file}: the segment at ${hex(s.address, w)} (${s.memsz} bytes)`;

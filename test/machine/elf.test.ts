@@ -216,4 +216,13 @@ describe('guest images', () => {
     expect(diagnosticOf(() => placeImage(image, new Ram(0, 16, 32, 'little')))?.message).toMatch(/whole number of 32-bit/);
     expect(diagnosticOf(() => placeImage(image, new Ram(0, 16, 36, 'big')))?.code).toBe('image/invalid');
   });
+
+  it('a flat image for 36-bit words holds each word in five bytes, as the assembler writes it', () => {
+    const data = Uint8Array.of(0x0f, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x2a);
+    const image: GuestImage = { file: 'pdp.bin', format: 'flat', entry: 0, machine: null, symbols: new Map(), segments: [{ address: 0o20, data, memsz: 10 }] };
+    const ram = new Ram(0, 64, 36, 'big');
+    placeImage(image, ram);
+    expect(ram.read(0o20, 36)).toBe(0xfffffffffn);
+    expect(ram.read(0o21, 36)).toBe(0x2an);
+  });
 });
