@@ -9,6 +9,8 @@
 import type { Cause, Isa, StateElement } from '../isa/model.js';
 import { createDecoder, type Decoded } from '../isa/decoder.js';
 import type { CheckedIsa } from '../semantics/check-isa.js';
+import type { Body } from '../semantics/ir.js';
+import { CompiledSemantics, type Executor } from '../semantics/compiler.js';
 import { Interpreter, Status, type StateStore } from '../semantics/interpreter.js';
 import * as V from '../semantics/values.js';
 import type { Bits } from '../semantics/values.js';
@@ -27,12 +29,70 @@ const RETIRED: StepResult = { kind: 'retired' };
 export interface MachineOptions {
   /** Receives every byte a console device emits. */
   readonly console?: (byte: number) => void;
+  /**
+   * How semantics run: compiled to closures (the default), or by the tree-walking reference
+   * interpreter, which the compiled form is tested against.
+   */
+  readonly engine?: 'compiled' | 'reference';
+}
+
+/** Runs one body on the machine's state with the given frame; the body's status at the end. */
+type Runner = (frame: Bits[]) => Status;
+
+/** Is this host little-endian (a BigUint64Array element's low 32 bits come first)? */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The wide state as 32-bit words, element i's low half at 2i and high half at 2i + 1; null on a
+ * big-endian host, where the halves are the other way round.
+ */
+function wideWords(state: StateStore): Uint32Array | null {
+  return LITTLE_ENDIAN_HOST ? new Uint32Array(state.wide.buffer, state.wide.byteOffset, state.wide.length * 2) : null;
+}
+
+/** `DeviceContext.readStateWord`: a 32-bit word of a scalar element without making a bigint. */
+function stateWordReader(state: StateStore, words: Uint32Array | null): (element: StateElement, word: number) => number {
+  return (element, word) => {
+    if (!element.wide) return word === 0 ? state.narrow[element.slot]! : 0;
+    if (words !== null) return word > 1 ? 0 : words[2 * element.slot + word]!;
+    return Number((state.wide[element.slot]! >> BigInt(32 * word)) & 0xffff_ffffn);
+  };
+}
+
+/**
+ * Advance element 0 of every `tick: step` element by one, modulo 2^width. A wide counter is
+ * counted in its two 32-bit halves, in place, so that a step makes no bigint.
+ */
+function counterTicker(elements: readonly StateElement[], state: StateStore, words: Uint32Array | null): () => void {
+  const one = elements.map((e): (() => void) => {
+    const slot = e.slot;
+    if (!e.wide) {
+      const mask = e.width === 32 ? 0xffffffff : 2 ** e.width - 1;
+      return () => { state.narrow[slot] = (state.narrow[slot]! + 1) & mask; };
+    }
+    if (words === null) return () => { state.wide[slot] = BigInt.asUintN(e.width, state.wide[slot]! + 1n); };
+    const lo = 2 * slot;
+    const hi = lo + 1;
+    const hiMask = e.width === 64 ? 0xffffffff : 2 ** (e.width - 32) - 1;
+    return () => {
+      const low = words[lo]! + 1;
+      if (low <= 0xffffffff) {
+        words[lo] = low;
+      } else {
+        words[lo] = 0;
+        words[hi] = (words[hi]! + 1) & hiMask;
+      }
+    };
+  });
+  return () => { for (let i = 0; i < one.length; i++) one[i]!(); };
 }
 
 export class Machine {
   readonly isa: Isa;
   readonly state: StateStore;
   readonly interp: Interpreter;
+  /** Runs the semantics against `interp`'s state: `interp` itself, or its compiled form. */
+  readonly executor: Executor;
   readonly ram: Ram;
   readonly bus: Bus;
   readonly devices: readonly MmioDevice[];
@@ -41,9 +101,17 @@ export class Machine {
   /** Set by a device (finisher, HTIF) when the guest asks to stop; taken at the end of the step. */
   private haltRequest: number | null = null;
   private readonly decode: (word: Bits) => Decoded | null;
-  private readonly ticking: readonly StateElement[];
+  private readonly tickCounters: () => void;
   private readonly frame: Bits[];
-  private readonly pcUnits: number;
+  private readonly prepare: (body: Body) => Runner;
+  /** The runner of each instruction (by index in `isa.instructions`), made on first use. */
+  private readonly runners: (Runner | undefined)[];
+  private readonly interrupts: Runner | null;
+  private readonly trapEntry: Runner;
+  /** The pc of the next instruction in sequence. */
+  private readonly advance: (pc: Bits) => Bits;
+  private readonly readPc: () => Bits;
+  private readonly writePc: (pc: Bits) => void;
 
   constructor(readonly checked: CheckedIsa, options: MachineOptions = {}) {
     const isa = checked.isa;
@@ -52,19 +120,40 @@ export class Machine {
     const board = isa.board ?? { ram: { base: 0, size: 1 << 16 }, devices: [], htif: false };
     this.ram = new Ram(board.ram.base, board.ram.size, isa.unit, isa.endian);
     this.bus = new Bus(this.ram, []);
-    this.interp = new Interpreter(checked, this.state, this.bus);
+    const interp = new Interpreter(checked, this.state, this.bus);
+    this.interp = interp;
+    if (options.engine === 'reference') {
+      this.executor = interp;
+      this.prepare = (body) => (frame) => interp.run(body, frame);
+    } else {
+      const compiled = new CompiledSemantics(interp);
+      this.executor = compiled;
+      this.prepare = (body) => compiled.runner(body);
+    }
+    const words = wideWords(this.state);
     const ctx: DeviceContext = {
       console: options.console ?? (() => {}),
       halt: (code) => { this.haltRequest = code; },
       readState: (elem, index) => this.interp.readReg(elem, index),
       writeState: (elem, value) => this.interp.writeReg(elem, value),
+      readStateWord: stateWordReader(this.state, words),
     };
     this.devices = board.devices.map((d) => createDevice(d, isa, ctx));
     for (const d of this.devices) this.bus.addDevice(d);
     this.decode = createDecoder(isa).decode;
-    this.ticking = [...isa.state.values()].filter((e) => e.tick);
-    this.frame = new Array<Bits>(Math.max(1, ...checked.instructions.map((b) => b.frameSize)));
-    this.pcUnits = isa.instructionWidth / isa.unit;
+    this.tickCounters = counterTicker([...isa.state.values()].filter((e) => e.tick), this.state, words);
+    this.frame = new Array<Bits>(Math.max(1, ...checked.instructions.map((b) => b.frameSize), checked.interrupts?.frameSize ?? 0));
+    this.runners = new Array<Runner | undefined>(checked.instructions.length);
+    this.interrupts = checked.interrupts === null ? null : this.prepare(checked.interrupts);
+    this.trapEntry = this.prepare(checked.trapEntry);
+    const units = isa.instructionWidth / isa.unit;
+    const step: Bits = isa.pc.wide ? BigInt(units) : units;
+    const aw = isa.addressWidth;
+    this.advance = (pc) => V.add(aw, pc, step);
+    const { narrow, wide } = this.state;
+    const pcSlot = isa.pc.slot;
+    this.readPc = isa.pc.wide ? () => wide[pcSlot]! : () => narrow[pcSlot]!;
+    this.writePc = isa.pc.wide ? (pc) => { wide[pcSlot] = V.toBigInt(pc); } : (pc) => { narrow[pcSlot] = V.toNumber(pc); };
     this.reset();
   }
 
@@ -96,22 +185,22 @@ export class Machine {
   step(): StepResult {
     const result = this.execute();
     this.steps++;
-    for (const e of this.ticking) this.interp.writeReg(e, V.add(e.width, this.interp.readReg(e), e.wide ? 1n : 1));
-    for (const d of this.devices) d.tick?.();
+    this.tickCounters();
+    this.bus.tick();
     if (this.haltRequest !== null && result.kind !== 'halt') return { kind: 'halt', code: this.haltRequest };
     return result;
   }
 
   private execute(): StepResult {
     const interp = this.interp;
-    const pc = this.pc;
-    if (this.checked.interrupts !== null) {
-      const st = interp.run(this.checked.interrupts, this.frame);
+    const pc = this.readPc();
+    if (this.interrupts !== null) {
+      const st = this.interrupts(this.frame);
       if (st === Status.Trap) return this.enterTrap(pc);
       if (st === Status.Halt) return { kind: 'halt', code: interp.haltCode };
     }
     interp.begin();
-    const pa = interp.translate(pc, 'fetch');
+    const pa = this.executor.translate(pc, 'fetch');
     if (interp.status === Status.Trap) return this.enterTrap(pc);
     const word = this.bus.read(pa, this.isa.instructionWidth, 'fetch');
     if (word === null) {
@@ -125,15 +214,23 @@ export class Machine {
       return this.enterTrap(pc);
     }
     const frame = this.frame;
-    for (let i = 0; i < decoded.fields.length; i++) frame[i] = decoded.fields[i]!;
-    interp.nextPc = V.add(this.isa.addressWidth, pc, this.isa.pc.wide ? BigInt(this.pcUnits) : this.pcUnits);
-    const st = interp.run(this.checked.instructions[decoded.index]!, frame);
+    const fields = decoded.fields;
+    for (let i = 0; i < fields.length; i++) frame[i] = fields[i]!;
+    interp.nextPc = this.advance(pc);
+    const run = this.runners[decoded.index] ?? this.prepareInstruction(decoded.index);
+    const st = run(frame);
     if (st === Status.Running) {
-      this.pc = interp.nextPc;
+      this.writePc(interp.nextPc);
       return RETIRED;
     }
     if (st === Status.Halt) return { kind: 'halt', code: interp.haltCode };
     return this.enterTrap(pc);
+  }
+
+  private prepareInstruction(index: number): Runner {
+    const run = this.prepare(this.checked.instructions[index]!);
+    this.runners[index] = run;
+    return run;
   }
 
   /** Deliver the pending trap through the ISA's trap-entry semantics; `pc` is the trapping pc. */
@@ -143,7 +240,7 @@ export class Machine {
     const w = this.isa.addressWidth;
     interp.nextPc = pc;
     interp.instruction = 0;
-    const st = interp.run(this.checked.trapEntry, [V.fromBigInt(BigInt(cause.code), w), cause.interrupt ? 1 : 0, tval]);
+    const st = this.trapEntry([V.fromBigInt(BigInt(cause.code), w), cause.interrupt ? 1 : 0, tval]);
     if (st !== Status.Running) {
       // A trap inside trap entry (e.g. a fault storing the old PSW) has no further handler.
       return { kind: 'halt', code: -1 };

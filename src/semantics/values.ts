@@ -12,6 +12,9 @@ export const NARROW = 32;
 export const MAX_WIDTH = 64;
 
 const MASKS: readonly bigint[] = Array.from({ length: MAX_WIDTH + 1 }, (_, w) => (1n << BigInt(w)) - 1n);
+/** 2^w as a bigint, and as a number, for w = 0..64. */
+const POWERS: readonly bigint[] = Array.from({ length: MAX_WIDTH + 1 }, (_, w) => 1n << BigInt(w));
+const NUMBER_POWERS: readonly number[] = Array.from({ length: MAX_WIDTH + 1 }, (_, w) => 2 ** w);
 
 export function isNarrow(width: number): boolean {
   return width <= NARROW;
@@ -74,21 +77,31 @@ export function urem(w: number, a: Bits, b: Bits): Bits {
 /** The signed value of an unsigned `w`-bit pattern, as a bigint. */
 export function signed(w: number, v: Bits): bigint {
   const u = big(v);
-  return u >= 1n << BigInt(w - 1) ? u - (1n << BigInt(w)) : u;
+  return u >= POWERS[w - 1]! ? u - POWERS[w]! : u;
 }
 
+/** The signed value of an unsigned `w`-bit pattern, w ≤ 32: bit w−1 moved to the sign bit and back. */
 function signedNumber(w: number, v: number): number {
-  return w === 32 ? v | 0 : v >= 2 ** (w - 1) ? v - 2 ** w : v;
+  return (v << (32 - w)) >> (32 - w);
 }
 
 /** Signed division truncating toward zero; a zero divisor gives 0 (callers check first). */
 export function sdiv(w: number, a: Bits, b: Bits): Bits {
+  if (w <= NARROW) {
+    const d = signedNumber(w, b as number);
+    // The double quotient of two 32-bit integers truncates to their exact integer quotient.
+    return d === 0 ? 0 : narrowMask(w, Math.trunc(signedNumber(w, a as number) / d));
+  }
   const d = signed(w, b);
   return d === 0n ? fromBigInt(0n, w) : fromBigInt(signed(w, a) / d, w);
 }
 
 /** Signed remainder, sign of the dividend; a zero divisor gives the dividend. */
 export function srem(w: number, a: Bits, b: Bits): Bits {
+  if (w <= NARROW) {
+    const d = signedNumber(w, b as number);
+    return d === 0 ? a : narrowMask(w, signedNumber(w, a as number) % d);
+  }
   const d = signed(w, b);
   return d === 0n ? a : fromBigInt(signed(w, a) % d, w);
 }
@@ -170,7 +183,7 @@ export function sext(from: number, to: number, a: Bits): Bits {
 export function concat(w: number, parts: readonly Bits[], widths: readonly number[]): Bits {
   if (w <= NARROW) {
     let v = 0;
-    for (let i = 0; i < parts.length; i++) v = widths[i] === 32 ? (parts[i] as number) : v * 2 ** widths[i]! + (parts[i] as number);
+    for (let i = 0; i < parts.length; i++) v = widths[i] === 32 ? (parts[i] as number) : v * NUMBER_POWERS[widths[i]!]! + (parts[i] as number);
     return v >>> 0;
   }
   let v = 0n;

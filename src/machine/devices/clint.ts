@@ -19,9 +19,8 @@
  */
 import type { StateElement } from '../../isa/model.js';
 import type { Bits } from '../../semantics/values.js';
-import { fromBigInt, maskOf, toBigInt } from '../../semantics/values.js';
+import { deposit, fromBigInt, maskOf, slice, toBigInt } from '../../semantics/values.js';
 import type { DeviceContext, MmioDevice, StateLine } from './device.js';
-import { driveLine } from './device.js';
 
 const MSIP = 0x0000;
 const MTIMECMP = 0x4000;
@@ -58,6 +57,28 @@ function registerAt(offset: number, bytes: number): Register | undefined {
   return REGISTERS.find((r) => offset >= r.at && offset + bytes <= r.at + r.size);
 }
 
+/**
+ * `driveLine` (device.ts) for one line, with the line's two levels worked out once and, for a
+ * line within bits 30..0, the line read as a number: it runs after every step.
+ */
+function lineDriver(ctx: DeviceContext, stateWord: (element: StateElement, word: number) => number, line: StateLine | null): (level: boolean) => void {
+  if (line === null) return () => {};
+  const { element, hi, lo } = line;
+  const high = fromBigInt(-1n, hi - lo + 1);
+  const low = fromBigInt(0n, hi - lo + 1);
+  const drive = (level: boolean): void => {
+    const current = ctx.readState(element);
+    const wanted = level ? high : low;
+    if (slice(element.width, current, hi, lo) === wanted) return;
+    ctx.writeState(element, deposit(element.width, current, hi, lo, wanted));
+  };
+  if (hi > 30) return drive;
+  const ones = 2 ** (hi - lo + 1) - 1;
+  return (level) => {
+    if (((stateWord(element, 0) >>> lo) & ones) !== (level ? ones : 0)) drive(level);
+  };
+}
+
 export class Clint implements MmioDevice {
   readonly name = 'clint';
   /** The 64 KiB window of QEMU's virt board. */
@@ -65,13 +86,27 @@ export class Clint implements MmioDevice {
   /** msip bit 0 (bits 31:1 are hard-wired to zero). */
   private msip = 0;
   private mtimecmp = MTIMECMP_RESET;
+  /** mtimecmp's two 32-bit halves, for the comparison after every step. */
+  private mtimecmpLow = Number(MTIMECMP_RESET & 0xffff_ffffn);
+  private mtimecmpHigh = Number(MTIMECMP_RESET >> 32n);
+  /** A 32-bit word of a state register (`DeviceContext.readStateWord`, or from `readState`). */
+  private readonly stateWord: (element: StateElement, word: number) => number;
+  private readonly driveMsip: (level: boolean) => void;
+  private readonly driveMtip: (level: boolean) => void;
 
   /** @param base physical address of msip */
   constructor(
     readonly base: number,
     private readonly ctx: DeviceContext,
     private readonly wiring: ClintWiring,
-  ) {}
+  ) {
+    const readWord = ctx.readStateWord;
+    this.stateWord = readWord !== undefined
+      ? readWord.bind(ctx)
+      : (element, word) => Number((toBigInt(ctx.readState(element)) >> BigInt(32 * word)) & 0xffff_ffffn);
+    this.driveMsip = lineDriver(ctx, this.stateWord, wiring.msip);
+    this.driveMtip = lineDriver(ctx, this.stateWord, wiring.mtip);
+  }
 
   read(offset: number, bits: number): Bits {
     const reg = registerAt(offset, bits / 8);
@@ -89,7 +124,11 @@ export class Clint implements MmioDevice {
       const next = (this.registerValue(reg.at) & ~mask) | ((toBigInt(value) << lane) & mask);
       switch (reg.at) {
         case MSIP: this.msip = Number(next & 1n); break;
-        case MTIMECMP: this.mtimecmp = next & maskOf(64); break;
+        case MTIMECMP:
+          this.mtimecmp = next & maskOf(64);
+          this.mtimecmpLow = Number(this.mtimecmp & 0xffff_ffffn);
+          this.mtimecmpHigh = Number(this.mtimecmp >> 32n);
+          break;
         default: this.ctx.writeState(this.wiring.mtime, fromBigInt(next, this.wiring.mtime.width)); break;
       }
     }
@@ -98,9 +137,12 @@ export class Clint implements MmioDevice {
 
   /** Drive MSIP and MTIP from the current msip, mtime and mtimecmp. */
   tick(): void {
-    const { msip, mtip, mtime } = this.wiring;
-    if (msip !== null) driveLine(this.ctx, msip, this.msip !== 0);
-    if (mtip !== null) driveLine(this.ctx, mtip, toBigInt(this.ctx.readState(mtime)) >= this.mtimecmp);
+    this.driveMsip(this.msip !== 0);
+    if (this.wiring.mtip === null) return;
+    // mtime ≥ mtimecmp, compared half by half (mtime is at most 64 bits wide).
+    const { mtime } = this.wiring;
+    const high = this.stateWord(mtime, 1);
+    this.driveMtip(high > this.mtimecmpHigh || (high === this.mtimecmpHigh && this.stateWord(mtime, 0) >= this.mtimecmpLow));
   }
 
   private registerValue(at: number): bigint {

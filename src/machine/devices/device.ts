@@ -34,6 +34,12 @@ export interface DeviceContext {
   halt(code: number): void;
   readState(element: StateElement, index?: number): Bits;
   writeState(element: StateElement, value: Bits): void;
+  /**
+   * Bits 32·word + 31 .. 32·word of a scalar element, as a number — what a device that looks at a
+   * wide register after every step (the CLINT, at mtime) reads instead of making a bigint.
+   * Optional: without it, a device takes the word from `readState`.
+   */
+  readStateWord?(element: StateElement, word: number): number;
 }
 
 /**
