@@ -7,7 +7,7 @@
  * translation, decode, and run the instruction's semantics; a trap runs the ISA's trap entry.
  */
 import type { Cause, Isa, StateElement } from '../isa/model.js';
-import { createDecoder, type Decoded } from '../isa/decoder.js';
+import { createDecoder, type Decoded, type Decoder, type StreamDecoded } from '../isa/decoder.js';
 import type { CheckedIsa } from '../semantics/check-isa.js';
 import type { Body } from '../semantics/ir.js';
 import { CompiledSemantics, type Executor } from '../semantics/compiler.js';
@@ -34,6 +34,16 @@ export interface MachineOptions {
    * interpreter, which the compiled form is tested against.
    */
   readonly engine?: 'compiled' | 'reference';
+  /**
+   * The RAM to use instead of a fresh one for the board (a VMM's virtual machine gets a window
+   * onto the guest's allocation of real storage).
+   */
+  readonly ram?: Ram;
+  /**
+   * Return a trap from `step()` without delivering it: no trap entry runs and the state stays as
+   * it was before the trapping instruction (pc at it). A VMM's real machine exits to the VMM so.
+   */
+  readonly exitOnTrap?: boolean;
 }
 
 /** Runs one body on the machine's state with the given frame; the body's status at the end. */
@@ -101,6 +111,9 @@ export class Machine {
   /** Set by a device (finisher, HTIF) when the guest asks to stop; taken at the end of the step. */
   private haltRequest: number | null = null;
   private readonly decode: (word: Bits) => Decoded | null;
+  /** Variable-length instructions: decoded parcel by parcel (null for fixed-length ISAs). */
+  private readonly decodeStream: Decoder['decodeStream'] | null;
+  private readonly exitOnTrap: boolean;
   private readonly tickCounters: () => void;
   private readonly frame: Bits[];
   private readonly prepare: (body: Body) => Runner;
@@ -118,7 +131,8 @@ export class Machine {
     this.isa = isa;
     this.state = { narrow: new Uint32Array(isa.narrowSlots), wide: new BigUint64Array(isa.wideSlots) };
     const board = isa.board ?? { ram: { base: 0, size: 1 << 16 }, devices: [], htif: false };
-    this.ram = new Ram(board.ram.base, board.ram.size, isa.unit, isa.endian);
+    this.ram = options.ram ?? new Ram(board.ram.base, board.ram.size, isa.unit, isa.endian);
+    this.exitOnTrap = options.exitOnTrap ?? false;
     this.bus = new Bus(this.ram, []);
     const interp = new Interpreter(checked, this.state, this.bus);
     this.interp = interp;
@@ -140,7 +154,9 @@ export class Machine {
     };
     this.devices = board.devices.map((d) => createDevice(d, isa, ctx));
     for (const d of this.devices) this.bus.addDevice(d);
-    this.decode = createDecoder(isa).decode;
+    const decoder = createDecoder(isa);
+    this.decode = decoder.decode;
+    this.decodeStream = isa.maxInstructionWidth > isa.instructionWidth ? decoder.decodeStream : null;
     this.tickCounters = counterTicker([...isa.state.values()].filter((e) => e.tick), this.state, words);
     this.frame = new Array<Bits>(Math.max(1, ...checked.instructions.map((b) => b.frameSize), checked.interrupts?.frameSize ?? 0));
     this.runners = new Array<Runner | undefined>(checked.instructions.length);
@@ -200,23 +216,33 @@ export class Machine {
       if (st === Status.Halt) return { kind: 'halt', code: interp.haltCode };
     }
     interp.begin();
-    const pa = this.executor.translate(pc, 'fetch');
-    if (interp.status === Status.Trap) return this.enterTrap(pc);
-    const word = this.bus.read(pa, this.isa.instructionWidth, 'fetch');
-    if (word === null) {
-      interp.raise(this.isa.accessFault.fetch, pc);
-      return this.enterTrap(pc);
-    }
-    const decoded = this.decode(word);
-    interp.instruction = word;
-    if (decoded === null) {
-      interp.raise(this.isa.illegalInstruction, V.fromBigInt(V.toBigInt(word), this.isa.addressWidth));
-      return this.enterTrap(pc);
+    let decoded: Decoded;
+    if (this.decodeStream !== null) {
+      const found = this.fetchStream(pc);
+      if (found === null) return this.enterTrap(pc);
+      decoded = found.decoded;
+      interp.instruction = V.fromBigInt(found.word, found.width);
+      interp.nextPc = V.add(this.isa.addressWidth, pc, this.unitsOf(found.width / this.isa.unit));
+    } else {
+      const pa = this.executor.translate(pc, 'fetch');
+      if (interp.status === Status.Trap) return this.enterTrap(pc);
+      const word = this.bus.read(pa, this.isa.instructionWidth, 'fetch');
+      if (word === null) {
+        interp.raise(this.isa.accessFault.fetch, pc);
+        return this.enterTrap(pc);
+      }
+      const found = this.decode(word);
+      interp.instruction = word;
+      if (found === null) {
+        interp.raise(this.isa.illegalInstruction, V.fromBigInt(V.toBigInt(word), this.isa.addressWidth));
+        return this.enterTrap(pc);
+      }
+      decoded = found;
+      interp.nextPc = this.advance(pc);
     }
     const frame = this.frame;
     const fields = decoded.fields;
     for (let i = 0; i < fields.length; i++) frame[i] = fields[i]!;
-    interp.nextPc = this.advance(pc);
     const run = this.runners[decoded.index] ?? this.prepareInstruction(decoded.index);
     const st = run(frame);
     if (st === Status.Running) {
@@ -225,6 +251,43 @@ export class Machine {
     }
     if (st === Status.Halt) return { kind: 'halt', code: interp.haltCode };
     return this.enterTrap(pc);
+  }
+
+  /** `n` memory units as a pc increment. */
+  private unitsOf(n: number): Bits {
+    return this.isa.pc.wide ? BigInt(n) : n;
+  }
+
+  /**
+   * Fetch and decode a variable-length instruction at `pc`, parcel by parcel through the
+   * translation; null with the trap pending when a parcel faults or no instruction matches
+   * (illegal instruction, its trap value the first parcel).
+   */
+  private fetchStream(pc: Bits): StreamDecoded | null {
+    const interp = this.interp;
+    const isa = this.isa;
+    const parcelUnits = isa.instructionWidth / isa.unit;
+    let first: bigint = 0n;
+    const read = (i: number): bigint | null => {
+      const va = V.add(isa.addressWidth, pc, this.unitsOf(i * parcelUnits));
+      const pa = this.executor.translate(va, 'fetch');
+      if (interp.status === Status.Trap) return null;
+      const parcel = this.bus.read(pa, isa.instructionWidth, 'fetch');
+      if (parcel === null) {
+        interp.raise(isa.accessFault.fetch, va);
+        return null;
+      }
+      if (i === 0) first = V.toBigInt(parcel);
+      return V.toBigInt(parcel);
+    };
+    const found = this.decodeStream!(read);
+    if (found === 'fault') return null;
+    if (found === null) {
+      interp.instruction = 0;
+      interp.raise(isa.illegalInstruction, V.fromBigInt(first, isa.addressWidth));
+      return null;
+    }
+    return found;
   }
 
   private prepareInstruction(index: number): Runner {
@@ -237,6 +300,7 @@ export class Machine {
   private enterTrap(pc: Bits): StepResult {
     const interp = this.interp;
     const { cause, tval } = interp.trap;
+    if (this.exitOnTrap) return { kind: 'trap', cause, tval, pc };
     const w = this.isa.addressWidth;
     interp.nextPc = pc;
     interp.instruction = 0;

@@ -8,7 +8,7 @@ import { raise, type SourcePos } from '../diagnostic.js';
 import type { AccessKind, Isa, StateElement } from '../isa/model.js';
 import type { Body as Ast, Expr, Stmt } from './ast.js';
 import type { ArithOp, Body, CompareOp, IExpr, IStmt } from './ir.js';
-import { literal, MAX_WIDTH, type Bits } from './values.js';
+import { literal, MAX_ACCESS, MAX_WIDTH, type Bits } from './values.js';
 
 /** What a body may see besides the ISA: its own parameters (instruction fields, function params). */
 export interface BodyContext {
@@ -237,8 +237,8 @@ class Checker {
   private accessWidth(e: Expr): number {
     if (e.kind !== 'lit' || e.width !== null) raise('semantics/type', 'the access width must be a decimal number of bits', e.pos);
     const w = Number(e.value);
-    if (w < 1 || w > MAX_WIDTH || w % this.isa.unit !== 0) {
-      raise('semantics/width', `an access of ${w} bits is not a multiple of the ${this.isa.unit}-bit memory unit (at most ${MAX_WIDTH})`, e.pos);
+    if (w < 1 || w > MAX_ACCESS || w % this.isa.unit !== 0) {
+      raise('semantics/width', `an access of ${w} bits is not a multiple of the ${this.isa.unit}-bit memory unit (at most ${MAX_ACCESS})`, e.pos);
     }
     return w;
   }

@@ -9,7 +9,11 @@ export type Bits = number | bigint;
 /** Widths above this are held as bigint. */
 export const NARROW = 32;
 
-export const MAX_WIDTH = 64;
+/** The widest value: state holds at most 64 bits, but a variable-length instruction word may be longer. */
+export const MAX_WIDTH = 128;
+
+/** The widest memory access. */
+export const MAX_ACCESS = 64;
 
 const MASKS: readonly bigint[] = Array.from({ length: MAX_WIDTH + 1 }, (_, w) => (1n << BigInt(w)) - 1n);
 /** 2^w as a bigint, and as a number, for w = 0..64. */
