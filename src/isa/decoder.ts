@@ -5,7 +5,7 @@
  * memoised per word.
  */
 import { extractField } from './encoding.js';
-import type { EncodingField, Instruction, Isa } from './model.js';
+import type { Encoding, EncodingField, Instruction, Isa } from './model.js';
 
 export interface Decoded {
   readonly instruction: Instruction;
@@ -44,25 +44,53 @@ export interface Decoder {
 const MEMO_LIMIT = 1 << 16;
 
 export function createDecoder(isa: Isa): Decoder {
-  const fixed = isa.instructionWidth <= 32 ? narrowDecoder(isa) : wideDecoder(isa);
+  // `decode` takes one parcel: on a variable-length ISA, only the one-parcel instructions.
+  const oneParcel = isa.instructions.map((i) => i.encoding.width === isa.instructionWidth);
+  const fixed = isa.instructionWidth <= 32 ? narrowDecoder(isa, oneParcel) : wideDecoder(isa, oneParcel);
   return { decode: fixed, decodeStream: streamDecoder(isa) };
 }
 
-/** Parcel by parcel: after n parcels, an instruction n parcels long that matches wins (encodings never overlap). */
+interface StreamEntry extends Encoding {
+  readonly instruction: Instruction;
+  readonly index: number;
+  readonly parcels: number;
+}
+
+/**
+ * Parcel by parcel: after n parcels, an instruction n parcels long that matches wins (encodings
+ * never overlap). Candidates are narrowed once per first parcel, and the lists memoised.
+ */
 function streamDecoder(isa: Isa): Decoder['decodeStream'] {
   const parcel = BigInt(isa.instructionWidth);
-  const entries = isa.instructions.map((instruction, index) => ({
+  const entries: StreamEntry[] = isa.instructions.map((instruction, index) => ({
     instruction, index, parcels: instruction.encoding.width / isa.instructionWidth, ...instruction.encoding,
   }));
   const most = Math.max(1, ...entries.map((e) => e.parcels));
+  const firstOf = (e: StreamEntry): { mask: bigint; match: bigint } => {
+    const shift = BigInt(e.width) - parcel;
+    return { mask: e.mask >> shift, match: e.match >> shift };
+  };
+  const firsts = entries.map(firstOf);
+  const byFirst = new Map<bigint, StreamEntry[]>();
+  const candidates = (first: bigint): StreamEntry[] => {
+    let list = byFirst.get(first);
+    if (list === undefined) {
+      list = entries.filter((_, i) => (first & firsts[i]!.mask) === firsts[i]!.match);
+      if (byFirst.size >= MEMO_LIMIT) byFirst.clear();
+      byFirst.set(first, list);
+    }
+    return list;
+  };
   return (read) => {
     let word = 0n;
+    let live: StreamEntry[] = entries;
     for (let n = 1; n <= most; n++) {
       const p = read(n - 1);
       if (p === null) return 'fault';
       word = (word << parcel) | p;
+      if (n === 1) live = candidates(p);
       let longer = false;
-      for (const e of entries) {
+      for (const e of live) {
         if (e.parcels === n) {
           if ((word & e.mask) === e.match) {
             const fields = e.fields.map((f) => {
@@ -129,15 +157,15 @@ function narrowExtractor(field: EncodingField): (word: number) => number | bigin
   };
 }
 
-function narrowDecoder(isa: Isa): Decoder['decode'] {
+function narrowDecoder(isa: Isa, include: readonly boolean[]): Decoder['decode'] {
   const width = isa.instructionWidth;
-  const entries: NarrowEntry[] = isa.instructions.map((instruction, index) => ({
+  const entries: NarrowEntry[] = isa.instructions.flatMap((instruction, index) => include[index] ? [{
     mask: Number(instruction.encoding.mask),
     match: Number(instruction.encoding.match),
     index,
     instruction,
     extract: instruction.encoding.fields.map(narrowExtractor),
-  }));
+  }] : []);
   const common = entries.reduce((bits, e) => (bits & e.mask) >>> 0, 2 ** width - 1);
   const buckets = bucket(entries, (e) => (e.match & common) >>> 0);
   const decode = memoise((word: number): Decoded | null => {
@@ -152,9 +180,9 @@ function narrowDecoder(isa: Isa): Decoder['decode'] {
   return (word) => decode(typeof word === 'bigint' ? Number(BigInt.asUintN(width, word)) : (word & wordMask) >>> 0);
 }
 
-function wideDecoder(isa: Isa): Decoder['decode'] {
+function wideDecoder(isa: Isa, include: readonly boolean[]): Decoder['decode'] {
   const width = isa.instructionWidth;
-  const entries = isa.instructions.map((instruction, index) => ({ instruction, index, ...instruction.encoding }));
+  const entries = isa.instructions.flatMap((instruction, index) => include[index] ? [{ instruction, index, ...instruction.encoding }] : []);
   const common = entries.reduce((bits, e) => bits & e.mask, (1n << BigInt(width)) - 1n);
   const buckets = bucket(entries, (e) => e.match & common);
   const decode = memoise((word: bigint): Decoded | null => {

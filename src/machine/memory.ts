@@ -38,12 +38,14 @@ export class Ram {
    * @param size number of memory units
    * @param unit bits per memory unit, 1..64 (8 for byte-addressed machines)
    * @param endian the order in which the units of a wider access are combined
+   * @param shared storage to use instead of allocating (see `window`)
    */
   constructor(
     readonly base: number,
     readonly size: number,
     readonly unit: number,
     readonly endian: Endian,
+    shared?: { readonly bytes: Uint8Array; readonly narrowUnits: Uint32Array; readonly wideUnits: BigUint64Array },
   ) {
     if (!Number.isSafeInteger(base) || base < 0 || !Number.isSafeInteger(size) || size < 0) {
       throw new Error(`Ram: base ${base} and size ${size} must be non-negative integers`);
@@ -51,11 +53,27 @@ export class Ram {
     if (!Number.isInteger(unit) || unit < 1 || unit > 64) throw new Error(`Ram: unit of ${unit} bits is not 1..64`);
     this.end = base + size;
     this.little = endian === 'little';
-    this.bytes = new Uint8Array(unit === 8 ? size : 0);
-    this.view = new DataView(this.bytes.buffer);
-    this.narrowUnits = new Uint32Array(unit !== 8 && unit <= 32 ? size : 0);
-    this.wideUnits = new BigUint64Array(unit > 32 ? size : 0);
+    this.bytes = shared?.bytes ?? new Uint8Array(unit === 8 ? size : 0);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.narrowUnits = shared?.narrowUnits ?? new Uint32Array(unit !== 8 && unit <= 32 ? size : 0);
+    this.wideUnits = shared?.wideUnits ?? new BigUint64Array(unit > 32 ? size : 0);
     this.unitMask = unit >= 32 ? 0xffffffff : 2 ** unit - 1;
+  }
+
+  /**
+   * A RAM of `size` units at physical address `base` that *is* units [pa, pa + size) of this one:
+   * both see every write. A VMM gives a guest such a window onto its allocation of real storage.
+   * Throws (a bug) when the window is not inside this RAM.
+   */
+  window(pa: number, size: number, base: number): Ram {
+    if (!this.contains(pa, size)) throw new Error(`Ram.window: [${pa}, ${pa + size}) is not inside [${this.base}, ${this.end})`);
+    const off = pa - this.base;
+    // Only the array of this RAM's unit kind has elements; the other two stay empty.
+    return new Ram(base, size, this.unit, this.endian, {
+      bytes: this.bytes.length === 0 ? this.bytes : this.bytes.subarray(off, off + size),
+      narrowUnits: this.narrowUnits.length === 0 ? this.narrowUnits : this.narrowUnits.subarray(off, off + size),
+      wideUnits: this.wideUnits.length === 0 ? this.wideUnits : this.wideUnits.subarray(off, off + size),
+    });
   }
 
   /** Is [pa, pa + units) inside the RAM? */

@@ -159,6 +159,12 @@ describe('variable-length instructions decode parcel by parcel', () => {
     expect(r !== null && r !== 'fault' && r.decoded.instruction.name).toBe('hlt');
   });
 
+  it('decoding one parcel alone finds only the one-parcel instructions', () => {
+    const { decode } = createDecoder(isa);
+    expect(decode(0x41)?.instruction.name).toBe('inc');
+    expect(decode(0xb9)).toBeNull();
+  });
+
   it('a stream that starts no instruction is null, read no further than needed', () => {
     const seen: number[] = [];
     expect(decodeStream(reader([0x02, 0x00], seen))).toBeNull();

@@ -138,3 +138,23 @@ describe('word-addressed RAM', () => {
     expect(() => ram.loadBytes(0, Uint8Array.of(1))).toThrow(/8-bit units/);
   });
 });
+
+describe('a window onto RAM', () => {
+  it('is the same storage at another address: a write through either is seen by both', () => {
+    const real = new Ram(0x8000_0000, 0x1000, 8, 'little');
+    const guest = real.window(0x8000_0800, 0x100, 0x1000);
+    guest.write(0x1004, 32, 0xdeadbeef);
+    expect(real.read(0x8000_0804, 32)).toBe(0xdeadbeef);
+    real.write(0x8000_0810, 16, 0x1234);
+    expect(guest.read(0x1010, 16)).toBe(0x1234);
+  });
+
+  it('ends where the window ends, whatever lies beyond it in the real RAM', () => {
+    const real = new Ram(0, 64, 36, 'big');
+    const guest = real.window(16, 16, 0);
+    expect(guest.read(15, 36)).toBe(0n);
+    expect(guest.read(16, 36)).toBeNull();
+    expect(guest.write(16, 36, 1n)).toBe(false);
+    expect(real.read(32, 36)).toBe(0n);
+  });
+});
