@@ -6,13 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { InputError, raise, type Diagnostic } from '../diagnostic.js';
+import { InputError, raise, type Diagnostic, type SourcePos } from '../diagnostic.js';
 import { checkOverlaps, parseEncoding, type PlacedEncoding } from './encoding.js';
 import type {
   AccessKind, Board, Cause, ClassName, Constant, Device, Encoding, Instruction, Isa, Operand, SemanticsFunction,
-  StateElement, VmmConfig,
+  AllocatorSpec, StateElement, StateRef, VmmConfig,
 } from './model.js';
-import type { RawIsa } from './raw.js';
+import type { RawAllocator, RawIsa } from './raw.js';
 import { checkSchema } from './schema.js';
 import { fitValue, resolveState, resolveStateRef, type ResolvedState } from './state.js';
 import { parseYaml, type Report, type YamlSource } from './yaml-source.js';
@@ -258,7 +258,7 @@ function resolveVmm(raw: RawIsa, source: YamlSource, elements: ReadonlyMap<strin
   const v = raw.vmm;
   if (v === undefined) return null;
   const settings: VmmConfig['settings'][number][] = [];
-  for (const [key, value] of Object.entries(v.state)) {
+  for (const [key, value] of Object.entries(v.state ?? {})) {
     const pos = source.keyPos(['vmm', 'state', key]);
     const ref = resolveStateRef(key, elements);
     if (typeof ref === 'string') {
@@ -277,7 +277,31 @@ function resolveVmm(raw: RawIsa, source: YamlSource, elements: ReadonlyMap<strin
     }
     settings.push({ element: ref.element.name, field: ref.field?.name ?? null, value: fitted, pos });
   }
-  return { description: v.description, settings };
+  return { description: v.description, allocator: resolveAllocator(v.allocator, source, elements, report), settings };
+}
+
+/** `vmm.allocator`: the state registers (or fields) it names must exist and not be files. */
+function resolveAllocator(
+  a: RawAllocator | undefined, source: YamlSource, elements: ReadonlyMap<string, StateElement>, report: Report,
+): AllocatorSpec | null {
+  if (a === undefined) return null;
+  const refOf = (key: 'base' | 'bound'): StateRef | null => {
+    const ref = resolveStateRef(a[key], elements);
+    const pos = source.valuePos(['vmm', 'allocator', key]);
+    if (typeof ref === 'string') {
+      report('isa/invalid', `vmm.allocator.${key}: ${ref}`, pos);
+      return null;
+    }
+    if (ref.element.isFile) {
+      report('isa/invalid', `vmm.allocator.${key}: '${ref.element.name}' is a register file`, pos);
+      return null;
+    }
+    return ref;
+  };
+  const base = refOf('base');
+  const bound = refOf('bound');
+  if (base === null || bound === null) return null;
+  return { kind: a.kind, base, bound, granule: Number(a.granule), pos: source.valuePos(['vmm', 'allocator']) };
 }
 
 function resolveInstructions(
@@ -311,9 +335,12 @@ function resolveInstructions(
       }
     }
     const expect = new Map<ClassName, boolean>();
+    const expectPos = new Map<ClassName, SourcePos>();
     for (const c of CLASS_NAMES) {
       const claim = ri.expect?.[c];
-      if (claim !== undefined) expect.set(c, claim);
+      if (claim === undefined) continue;
+      expect.set(c, claim);
+      expectPos.set(c, source.keyPos([...path, 'expect', c]));
     }
     instructions.push({
       name: ri.name,
@@ -322,6 +349,7 @@ function resolveInstructions(
       semantics: source.sourceText([...path, 'semantics']),
       source: ri.source ?? null,
       expect,
+      expectPos,
       pos,
     });
   });

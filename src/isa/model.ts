@@ -110,6 +110,8 @@ export interface Instruction {
   readonly semantics: SourceText;
   readonly source: string | null;
   readonly expect: ReadonlyMap<ClassName, boolean>;
+  /** Where each `expect:` claim is written (its key), so the audit can point at a wrong one. */
+  readonly expectPos: ReadonlyMap<ClassName, SourcePos>;
   readonly pos: SourcePos;
 }
 
@@ -145,8 +147,29 @@ export interface Board {
   readonly htif: boolean;
 }
 
+/** A state register, or one field of it. */
+export interface StateRef {
+  readonly element: StateElement;
+  readonly field: BitField | null;
+}
+
+/**
+ * How the VMM's allocator composes a guest's virtual relocation with its allocation
+ * (docs/vmm.md): `relocation-bounds` is Popek & Goldberg's R = (l, b), where addresses below
+ * bound × granule are legal and are relocated by base × granule.
+ */
+export interface AllocatorSpec {
+  readonly kind: 'relocation-bounds';
+  readonly base: StateRef;
+  readonly bound: StateRef;
+  /** Memory units per step of base and bound. */
+  readonly granule: number;
+  readonly pos: SourcePos;
+}
+
 export interface VmmConfig {
   readonly description: string;
+  readonly allocator: AllocatorSpec | null;
   /** State (or state field) settings a VMM establishes, e.g. `mcounteren` = 0. */
   readonly settings: readonly { readonly element: string; readonly field: string | null; readonly value: bigint; readonly pos: SourcePos }[];
 }

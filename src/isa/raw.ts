@@ -65,9 +65,17 @@ export interface RawBoard {
   readonly htif?: boolean;
 }
 
+export interface RawAllocator {
+  readonly kind: 'relocation-bounds';
+  readonly base: string;
+  readonly bound: string;
+  readonly granule: Int;
+}
+
 export interface RawVmm {
   readonly description: string;
-  readonly state: Readonly<Record<string, Int>>;
+  readonly state?: Readonly<Record<string, Int>>;
+  readonly allocator?: RawAllocator;
 }
 
 export interface RawInstruction {

@@ -198,6 +198,17 @@ export class Machine {
     });
   }
 
+  /**
+   * Let `n` steps pass without running any: every `tick: step` counter advances by `n` and the
+   * devices take one tick (a VMM credits a guest's virtual machine with the steps it ran directly).
+   */
+  advanceTime(n: number): void {
+    for (const e of this.isa.state.values()) {
+      if (e.tick) this.interp.writeReg(e, V.add(e.width, this.interp.readReg(e), e.wide ? BigInt(n) : n));
+    }
+    this.bus.tick();
+  }
+
   step(): StepResult {
     const result = this.execute();
     this.steps++;
