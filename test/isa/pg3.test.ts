@@ -70,7 +70,10 @@ describe('pg3: the description', () => {
     expect(isa.userMode.name).toBe('u');
     expect(R.role).toBe('relocation');
     expect(isa.board?.ram).toEqual({ base: 0, size: 65536 });
-    expect(isa.vmm).toBeNull();
+    // P&G §3: the VMM composes R = (l, b) with each guest's block of storage.
+    expect(isa.vmm?.allocator).toMatchObject({ kind: 'relocation-bounds', granule: 256 });
+    expect(isa.vmm?.allocator?.base.field?.name).toBe('l');
+    expect(isa.vmm?.allocator?.bound.field?.name).toBe('b');
     expect(checked.instructions).toHaveLength(isa.instructions.length);
   });
 
