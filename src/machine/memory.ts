@@ -76,6 +76,19 @@ export class Ram {
     });
   }
 
+  /**
+   * The lowest unit address at which this RAM and `other` (same base, size and unit) hold
+   * different values, or null when they are equal throughout.
+   */
+  firstDifference(other: Ram): number | null {
+    if (other.base !== this.base || other.size !== this.size || other.unit !== this.unit) {
+      throw new Error('Ram.firstDifference: the two RAMs differ in base, size or unit');
+    }
+    const [a, b] = this.unit === 8 ? [this.bytes, other.bytes] : this.unit <= 32 ? [this.narrowUnits, other.narrowUnits] : [this.wideUnits, other.wideUnits];
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return this.base + i;
+    return null;
+  }
+
   /** Is [pa, pa + units) inside the RAM? */
   contains(pa: number, units: number): boolean {
     return pa >= this.base && pa + units <= this.end;

@@ -57,6 +57,8 @@ export class Guest {
 
 export interface ControlProgramOptions {
   readonly strategy: Strategy;
+  /** The composer to use instead of the one the description declares (tests inject faulty ones). */
+  readonly composer?: Composer;
   /** Guest i's console bytes. */
   readonly console?: (guest: number, byte: number) => void;
 }
@@ -80,7 +82,7 @@ export class ControlProgram {
   constructor(readonly checked: CheckedIsa, images: readonly GuestImage[], readonly options: ControlProgramOptions) {
     this.isa = checked.isa;
     const { composer, spec } = composerFor(this.isa);
-    this.composer = composer;
+    this.composer = options.composer ?? composer;
     this.real = new Machine(checked, { exitOnTrap: true });
     const guestBase = this.isa.board?.ram.base ?? 0;
     const allocations = allocate(this.real.ram, images.length, spec.granule);
