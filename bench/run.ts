@@ -1,57 +1,89 @@
 /**
- * `npm run bench`: measured, side by side, in one run — never asserted in tests.
+ * `npm run bench`: measured side by side in one run, printed, never asserted in tests.
  *
- * 1. The bare riscv32 machine on the compute-bound guest (guests/riscv32/compute): guest
- *    instructions per second (best of several runs).
- * 2. The same guest on qemu-system-riscv32 (TCG), wall-clock time of the whole process, when qemu
- *    is installed: the ratio isavirt / qemu.
+ * 1. The bare riscv32 machine on the compute-bound guest: guest instructions per second.
+ * 2. The same guest on qemu-system-riscv32 (TCG), whole-process wall time, when qemu is installed.
+ * 3. The generated VMM (trap-and-emulate) against the bare machine on the compute-bound guest and
+ *    on the trap-heavy guest (one privileged instruction in every ~110), and the cost of one
+ *    trap-and-emulate round trip: the extra time per exit.
+ *
+ * Each figure is the best of BENCH_RUNS runs (default 3).
  */
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Machine } from '../src/machine/machine.js';
 import { loadGuestImage, placeImage } from '../src/machine/image.js';
 import { runMachine } from '../src/machine/run.js';
-import { loadCheckedIsa } from '../src/semantics/check-isa.js';
+import { loadCheckedIsa, type CheckedIsa } from '../src/semantics/check-isa.js';
+import { runVmm } from '../src/vmm/run.js';
 import { qemuArguments, qemuAvailable } from '../test/guests/qemu.js';
 
 const ISA = 'isas/riscv32.yaml';
-const GUEST = 'guests/riscv32/compute/compute.elf';
+const COMPUTE = 'guests/riscv32/compute/compute.elf';
+const TRAPHEAVY = 'guests/riscv32/trapheavy/trapheavy.elf';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 
-function bare(): { steps: number; seconds: number } {
-  const checked = loadCheckedIsa(ISA);
-  let best = { steps: 0, seconds: Infinity };
+interface Timing { steps: number; seconds: number; exits: number }
+
+function best(f: () => Timing): Timing {
+  let b: Timing = { steps: 0, seconds: Infinity, exits: 0 };
   for (let i = 0; i < RUNS; i++) {
-    const machine = new Machine(checked);
-    const image = loadGuestImage(GUEST, checked.isa);
-    placeImage(image, machine.ram);
-    machine.pc = image.entry;
-    const outcome = runMachine(machine, 1e9);
-    if (outcome.kind !== 'halted' || outcome.code !== 0) throw new Error(`compute guest did not pass: ${JSON.stringify(outcome)}`);
-    if (outcome.seconds < best.seconds) best = { steps: outcome.steps, seconds: outcome.seconds };
+    const t = f();
+    if (t.seconds < b.seconds) b = t;
   }
-  return best;
+  return b;
 }
 
-function qemu(): number | null {
-  if (!qemuAvailable()) return null;
-  let best = Infinity;
+function bare(checked: CheckedIsa, guest: string): Timing {
+  const machine = new Machine(checked);
+  const image = loadGuestImage(guest, checked.isa);
+  placeImage(image, machine.ram);
+  machine.pc = image.entry;
+  const outcome = runMachine(machine, 1e9);
+  if (outcome.kind !== 'halted' || outcome.code !== 0) throw new Error(`${guest} did not pass bare: ${JSON.stringify(outcome)}`);
+  return { steps: outcome.steps, seconds: outcome.seconds, exits: 0 };
+}
+
+function underVmm(checked: CheckedIsa, guest: string): Timing {
+  const image = loadGuestImage(guest, checked.isa);
+  const report = runVmm(checked, [image], { strategy: 'trap-and-emulate', maxSteps: 1e9, slice: 1e9, names: null, console: () => {} });
+  const o = report.outcomes[0]!;
+  if (o.kind !== 'halted' || o.code !== 0) throw new Error(`${guest} did not pass under the VMM: ${JSON.stringify(o)}`);
+  return { steps: o.steps, seconds: o.seconds, exits: report.counters[0]!.exits };
+}
+
+function qemu(guest: string): number {
+  let b = Infinity;
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    const r = spawnSync('qemu-system-riscv32', qemuArguments(GUEST), { stdio: ['ignore', 'ignore', 'ignore'], timeout: 120_000 });
+    const r = spawnSync('qemu-system-riscv32', qemuArguments(guest), { stdio: ['ignore', 'ignore', 'ignore'], timeout: 120_000 });
     if (r.status !== 0) throw new Error(`qemu exited with ${r.status}`);
-    best = Math.min(best, (performance.now() - t0) / 1000);
+    b = Math.min(b, (performance.now() - t0) / 1000);
   }
-  return best;
+  return b;
 }
 
-const b = bare();
-const mips = b.steps / b.seconds / 1e6;
-console.log(`bare riscv32, ${GUEST}: ${b.steps} guest instructions in ${b.seconds.toFixed(3)} s = ${mips.toFixed(2)} MIPS (best of ${RUNS})`);
-const q = qemu();
-if (q === null) {
-  console.log('qemu-system-riscv32 not installed: no qemu comparison');
+const mips = (t: Timing): string => (t.steps / t.seconds / 1e6).toFixed(2);
+const checked = loadCheckedIsa(ISA);
+
+const compute = best(() => bare(checked, COMPUTE));
+console.log(`bare riscv32, ${COMPUTE}: ${compute.steps} instructions in ${compute.seconds.toFixed(3)} s = ${mips(compute)} MIPS (best of ${RUNS})`);
+if (qemuAvailable()) {
+  const q = qemu(COMPUTE);
+  console.log(`qemu-system-riscv32 (TCG, whole process) on the same guest: ${q.toFixed(3)} s; isavirt / qemu = ${(compute.seconds / q).toFixed(1)}x`);
 } else {
-  console.log(`qemu-system-riscv32 (TCG, whole process): ${q.toFixed(3)} s (best of ${RUNS})`);
-  console.log(`ratio isavirt / qemu wall time: ${(b.seconds / q).toFixed(1)}x`);
+  console.log('qemu-system-riscv32 not installed: no qemu comparison');
+}
+
+if (checked.isa.vmm?.allocator) {
+  const vmmCompute = best(() => underVmm(checked, COMPUTE));
+  console.log(`VMM (trap-and-emulate), ${COMPUTE}: ${mips(vmmCompute)} MIPS, ${vmmCompute.exits} exits; slowdown against bare ${(vmmCompute.seconds / compute.seconds).toFixed(2)}x`);
+  const heavyBare = best(() => bare(checked, TRAPHEAVY));
+  const heavyVmm = best(() => underVmm(checked, TRAPHEAVY));
+  const perExit = ((heavyVmm.seconds - heavyBare.seconds) / heavyVmm.exits) * 1e9;
+  console.log(`bare riscv32, ${TRAPHEAVY}: ${mips(heavyBare)} MIPS`);
+  console.log(`VMM (trap-and-emulate), ${TRAPHEAVY}: ${mips(heavyVmm)} MIPS, ${heavyVmm.exits} exits; slowdown against bare ${(heavyVmm.seconds / heavyBare.seconds).toFixed(2)}x`);
+  console.log(`one trap-and-emulate round trip (exit, interpreter routine, resume): ${perExit.toFixed(0)} ns`);
+} else {
+  console.log(`${ISA} declares no vmm.allocator yet: no VMM figures`);
 }
