@@ -1,24 +1,32 @@
 /**
  * fast-check arbitraries for the audit's witness search: states (the subject's cells and a memory
- * seed), modes (one, or an unordered pair), and the free instruction fields. Every value is biased
- * towards the values that make instructions take their corner cases — 0, all ones, small numbers,
- * the element's reset value, the constants of the instruction's semantics — and shrinks towards 0
- * (towards the user mode for modes), so a witness comes out short.
+ * seed), modes (one, or an unordered pair), the free instruction fields, and — for a pair that
+ * differs in relocation, control or timing state — the second state's values of those cells.
+ * Every value is biased towards the values that make instructions take their corner cases — 0,
+ * all ones, small numbers, the element's reset value, the constants of the instruction's
+ * semantics — and shrinks towards 0 (towards the user mode for modes), so a witness comes out short.
  */
 import fc from 'fast-check';
-import type { Isa } from '../isa/model.js';
+import { extractField, insertField } from '../isa/encoding.js';
 import * as V from '../semantics/values.js';
 import type { SearchKind } from './result.js';
+import type { Storage } from './sandbox.js';
+import { modeChoices, variedCells } from './searches.js';
 import type { Subject } from './subject.js';
 
-/** The random part of a state: cell values (in `subject.cells` order) and the memory seed. */
+/** The random part of a state: cell values (in `subject.cells` order) and its storage (sandbox.ts). */
 export interface StateDraw {
   readonly values: readonly bigint[];
-  readonly memorySeed: number;
+  readonly storage: Storage;
 }
 
-/** The input of every search property: a state, the mode (or pair of modes) to run it in, the free fields. */
-export type SearchInput = [StateDraw, readonly number[], readonly bigint[]];
+/**
+ * The input of every search property: a state, the mode (or pair of modes) to run it in, the free
+ * fields (in `subject.free` order), and the varied cells' values in the pair's second state (in
+ * `variedCells` order, null where it keeps the first state's value; empty when the search is not
+ * such a pair).
+ */
+export type SearchInput = [StateDraw, readonly number[], readonly bigint[], readonly (bigint | null)[]];
 
 /** A `width`-bit value, biased to 0, all ones, small values, `reset` and the `dictionary`; shrinks to 0. */
 export function bitsArbitrary(width: number, reset: bigint, dictionary: readonly bigint[]): fc.Arbitrary<bigint> {
@@ -38,40 +46,45 @@ export function bitsArbitrary(width: number, reset: bigint, dictionary: readonly
 
 export function stateArbitrary(subject: Subject): fc.Arbitrary<StateDraw> {
   const values = fc.tuple(...subject.cells.map((c) => bitsArbitrary(c.elem.width, c.elem.reset, subject.dictionary)));
-  const memorySeed = fc.oneof({ withCrossShrink: true }, fc.constant(0), fc.integer({ min: 1, max: 0x7fffffff }));
-  return fc.record({ values, memorySeed });
+  const storage: fc.Arbitrary<Storage> = fc.oneof(
+    { withCrossShrink: true },
+    fc.constant({ seed: 0, pattern: null }),
+    fc.record({ seed: fc.integer({ min: 1, max: 0x7fffffff }), pattern: fc.constant(null) }),
+    fc.record({ seed: fc.constant(0), pattern: bitsArbitrary(64, 0n, subject.dictionary) }),
+  );
+  return fc.record({ values, storage });
 }
 
+/**
+ * The free fields, as the instruction word carries them (a bit no piece of the encoding supplies
+ * is 0); a field of an `other` selection never takes a named value.
+ */
 export function fieldsArbitrary(subject: Subject): fc.Arbitrary<readonly bigint[]> {
   const fields = subject.sandbox.isa.instructions[subject.index]!.encoding.fields;
-  return fc.tuple(...subject.free.map((i) => bitsArbitrary(fields[i]!.width, 0n, subject.dictionary)));
+  return fc.tuple(...subject.free.map((i) => {
+    const field = fields[i]!;
+    const bits = bitsArbitrary(field.width, 0n, subject.dictionary).map((v) => extractField(insertField(0n, field, v), field));
+    const excluded = subject.excluded.get(i);
+    return excluded === undefined ? bits : bits.filter((v) => !excluded.has(v));
+  }));
 }
 
-/** Mode values, the user mode first (fast-check shrinks towards the first), then least to most privileged. */
-export function modeOrder(isa: Isa): number[] {
-  return [isa.userMode.value, ...isa.modes.map((m) => m.value).filter((v) => v !== isa.userMode.value)];
+/**
+ * The second state's values of the varied cells: mostly the first state's (null), so the two
+ * states tend to differ in one or two cells and a guard on the others passes in both; shrinks
+ * towards null.
+ */
+export function variedArbitrary(subject: Subject, kind: SearchKind): fc.Arbitrary<readonly (bigint | null)[]> {
+  return fc.tuple(...variedCells(subject, kind).map((c) => fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant(null), weight: 3 },
+    { arbitrary: bitsArbitrary(c.elem.width, c.elem.reset, subject.dictionary), weight: 1 },
+  )));
 }
 
-/** The mode choices a search ranges over: single modes, or unordered pairs of distinct modes. */
-export function modeChoices(isa: Isa, kind: SearchKind): (readonly number[])[] {
-  const order = modeOrder(isa);
-  const user = isa.userMode.value;
-  const supervisor = isa.modes[isa.modes.length - 1]!.value;
-  const pairs = order.flatMap((a, i) => order.slice(i + 1).map((b) => [a, b]));
-  switch (kind) {
-    case 'privileged': return user === supervisor ? [[user]] : [[user], [supervisor]];
-    case 'controlSensitive': return order.map((m) => [m]);
-    case 'userControlSensitive': return [[user]];
-    case 'modeSensitive': return pairs;
-    case 'userModeSensitive': return pairs.filter((p) => p[0] === user);
-    default: return exhaustive(kind);
-  }
-}
-
-export function searchArbitraries(subject: Subject, kind: SearchKind): [fc.Arbitrary<StateDraw>, fc.Arbitrary<readonly number[]>, fc.Arbitrary<readonly bigint[]>] {
-  return [stateArbitrary(subject), fc.constantFrom(...modeChoices(subject.sandbox.isa, kind)), fieldsArbitrary(subject)];
-}
-
-function exhaustive(x: never): never {
-  throw new Error(`unhandled search ${String(x)}`);
+export function searchArbitraries(subject: Subject, kind: SearchKind): [
+  fc.Arbitrary<StateDraw>, fc.Arbitrary<readonly number[]>, fc.Arbitrary<readonly bigint[]>, fc.Arbitrary<readonly (bigint | null)[]>,
+] {
+  const varied = variedArbitrary(subject, kind);
+  return [stateArbitrary(subject), fc.constantFrom(...modeChoices(subject.sandbox.isa, kind)), fieldsArbitrary(subject), varied];
 }

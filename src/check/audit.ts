@@ -1,16 +1,18 @@
 /**
  * The Popek–Goldberg audit of one ISA (DESIGN.md §3, docs/audit.md): every instruction — every
  * variant where a field selects the state it touches — classified with proofs or fast-check
- * witnesses, then Theorems 1 and 3 decided from the classes. Deterministic for a given seed:
- * each search's seed derives from the base seed, the ISA, the instruction, the variant and the class.
+ * witnesses, over all states and under the `vmm:` configuration; then Theorems 1, 2 and 3 decided
+ * from the classes, both ways. Deterministic for a given seed: each search's seed derives from
+ * the base seed, the ISA, the instruction, the variant, the class and the configuration.
  */
 import type { CheckedIsa } from '../semantics/check-isa.js';
 import { classifyVariant } from './classify.js';
+import { configurationsOf, describeSettings } from './configuration.js';
 import { checkExpectations } from './expectations.js';
 import { DEFAULT_RUNS, type AuditOptions, type AuditResult, type InstructionAudit } from './result.js';
 import { Sandbox } from './sandbox.js';
 import { subjectOf } from './subject.js';
-import { theorem1, theorem3 } from './theorems.js';
+import { theorems } from './theorems.js';
 import { variantsOf } from './variants.js';
 import { seedOf } from './witness.js';
 
@@ -26,14 +28,19 @@ export function auditIsa(checked: CheckedIsa, options: AuditOptions = {}): Audit
   const runs = options.runs ?? DEFAULT_RUNS;
   const sandbox = new Sandbox(checked);
   const instructions: InstructionAudit[] = isa.instructions.map((instruction, index) => {
+    const begun = performance.now();
     const variants = variantsOf(sandbox.view, index).map((v) => classifyVariant(subjectOf(sandbox, index, v), { seed, runs }));
     return {
       name: instruction.name,
-      at: `${instruction.pos.file}:${instruction.pos.line}`,
+      line: instruction.pos.line,
       variants,
       mismatches: checkExpectations(instruction, variants),
+      seconds: (performance.now() - begun) / 1000,
     };
   });
+  // A vmm: section that configures no state gives no second verdict.
+  const configured = configurationsOf(isa).vmm;
+  const vmm = isa.vmm === null || configured.settings.length === 0 ? null : { description: isa.vmm.description, settings: describeSettings(configured) };
   return {
     isa: isa.name,
     title: isa.title,
@@ -43,9 +50,10 @@ export function auditIsa(checked: CheckedIsa, options: AuditOptions = {}): Audit
     runs,
     userMode: isa.userMode.name,
     supervisorMode: isa.modes[isa.modes.length - 1]!.name,
+    vmm,
     instructions,
-    theorem1: theorem1(instructions),
-    theorem3: theorem3(instructions),
+    theorems: theorems(instructions, (v) => v),
+    underVmmConfig: theorems(instructions, (v) => v.underVmmConfig),
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -4,6 +4,9 @@
  * these elements — an element the instruction neither reads nor writes cannot change its outcome,
  * so it stays at its reset value and the witnesses stay short. The constants the semantics compare
  * and compute with are collected too: the search tries them as values (a fuzzer's dictionary).
+ * (The sharper footprint of a variant comes from its partial evaluation, subject.ts; this one is
+ * the whole body's.) Also here: which functions touch no state at all (`effectFree`), so the
+ * partial evaluator may summarise their calls.
  */
 import type { StateElement } from '../isa/model.js';
 import type { CheckedIsa } from '../semantics/check-isa.js';
@@ -45,4 +48,29 @@ export function footprint(checked: CheckedIsa, body: Body): Footprint {
   };
   visit(body);
   return { reads, writes, calls, constants };
+}
+
+const effectFreeCache = new WeakMap<CheckedIsa, Map<string, boolean>>();
+
+/** Does the function (with everything it calls) write no state, no storage and no pc, and never halt? */
+export function effectFree(checked: CheckedIsa, name: string): boolean {
+  let cache = effectFreeCache.get(checked);
+  if (cache === undefined) effectFreeCache.set(checked, (cache = new Map()));
+  const known = cache.get(name);
+  if (known !== undefined) return known;
+  cache.set(name, false); // functions are not recursive; this only guards against a cycle
+  const fn = checked.functions.get(name);
+  let free = fn !== undefined;
+  if (fn) {
+    walkStmts(fn.body.stmts, {
+      stmt: (s) => {
+        if (['setReg', 'setField', 'setFile', 'setPc', 'store', 'storePhys', 'halt'].includes(s.k)) free = false;
+      },
+      expr: (e) => {
+        if (e.k === 'call' && !effectFree(checked, e.fn)) free = false;
+      },
+    });
+  }
+  cache.set(name, free);
+  return free;
 }

@@ -1,21 +1,17 @@
 /**
  * What the audit observes of a run (sandbox.ts): which state cells changed, which roles they
- * belong to, and — for mode-sensitivity — the visible results of two runs side by side: storage,
+ * belong to, and — for the pair classes — the visible results of two runs side by side: storage,
  * general state, next pc and halt code (Popek & Goldberg's "results"; control state and timing
  * are not results).
  */
-import type { Isa, Role, StateElement } from '../isa/model.js';
+import type { Isa, Role } from '../isa/model.js';
 import type { StateStore } from '../semantics/interpreter.js';
 import * as V from '../semantics/values.js';
+import { cellName, getCell } from './cells.js';
 import type { Difference, WitnessState } from './result.js';
 import type { Outcome, SandboxState } from './sandbox.js';
-import { getCell } from './subject.js';
 
-type Completed = Extract<Outcome, { kind: 'completed' }>;
-
-function cellName(elem: StateElement, index: number): string {
-  return elem.isFile ? `${elem.name}[${index}]` : elem.name;
-}
+export type Completed = Extract<Outcome, { kind: 'completed' }>;
 
 function hex(v: bigint, width: number): string {
   return V.hex(v, width);
@@ -50,17 +46,31 @@ export function effects(isa: Isa, before: SandboxState, o: Completed): Differenc
   return out;
 }
 
-/** Visible results of two completed runs that differ: general state, storage, next pc, halt code. */
-export function visibleDifferences(isa: Isa, x: Completed, y: Completed): Difference[] {
+/**
+ * Visible results of two completed runs that differ: general state, storage, next pc, halt code.
+ * With `moved`, storage was moved to match between the runs (sandbox.ts MovedMemory): the stores
+ * are compared in order, by width and value, wherever each run's relocation put them.
+ */
+export function visibleDifferences(isa: Isa, x: Completed, y: Completed, moved = false): Difference[] {
   const out = changedCells(isa, x.after, y.after, GENERAL);
   if (V.toBigInt(x.nextPc) !== V.toBigInt(y.nextPc)) {
     out.push({ location: 'next pc', a: hex(V.toBigInt(x.nextPc), isa.addressWidth), b: hex(V.toBigInt(y.nextPc), isa.addressWidth) });
   }
-  const addresses = new Set([...x.memory.writes.keys(), ...y.memory.writes.keys()]);
-  for (const pa of [...addresses].sort((a, b) => a - b)) {
-    const u = x.memory.unitAt(pa);
-    const v = y.memory.unitAt(pa);
-    if (u !== v) out.push({ location: `mem[${hex(BigInt(pa), isa.physicalAddressWidth)}]`, a: hex(u, isa.unit), b: hex(v, isa.unit) });
+  if (moved) {
+    const n = Math.max(x.memory.writeLog.length, y.memory.writeLog.length);
+    const show = (w: { bits: number; value: bigint } | undefined): string => (w === undefined ? 'none' : hex(w.value, w.bits));
+    for (let i = 0; i < n; i++) {
+      const u = x.memory.writeLog[i];
+      const v = y.memory.writeLog[i];
+      if (u?.bits !== v?.bits || u?.value !== v?.value) out.push({ location: `store ${i + 1}`, a: show(u), b: show(v) });
+    }
+  } else {
+    const addresses = new Set([...x.memory.writes.keys(), ...y.memory.writes.keys()]);
+    for (const pa of [...addresses].sort((a, b) => a - b)) {
+      const u = x.memory.unitAt(pa);
+      const v = y.memory.unitAt(pa);
+      if (u !== v) out.push({ location: `mem[${hex(BigInt(pa), isa.physicalAddressWidth)}]`, a: hex(u, isa.unit), b: hex(v, isa.unit) });
+    }
   }
   if (x.halt !== y.halt) out.push({ location: 'halt', a: String(x.halt ?? 'no'), b: String(y.halt ?? 'no') });
   return out;
@@ -78,7 +88,8 @@ export function witnessState(isa: Isa, s: SandboxState): WitnessState {
   }
   const m = Number(getCell(s.store, isa.mode, 0));
   const mode = isa.modes.find((x) => x.value === m)?.name ?? String(m);
-  return { mode, memorySeed: s.memorySeed, elements };
+  const pattern = s.storage.pattern;
+  return { mode, memorySeed: s.storage.seed, memoryPattern: pattern === null ? null : hex(pattern, 64), elements };
 }
 
 /** The name of a mode value. */

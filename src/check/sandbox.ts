@@ -6,7 +6,13 @@
  * Storage (E) is part of the state: a sparse *total* memory where every physical address reads, its
  * contents a deterministic function of the state's memory seed (seed 0: all zero) plus the writes
  * of this run. Two states that share a seed share their storage, so a pair of states that differ
- * only in mode really does differ only in mode.
+ * only in mode really does differ only in mode. Every access is logged in order.
+ *
+ * Storage moved to match (location-sensitivity, DESIGN.md §3): the second state of a pair that
+ * differs only in relocation state sees storage as the first saw it *through relocation* — its
+ * i-th read gives what the first run's i-th read gave, wherever the relocated address now points
+ * (`MovedMemory`). Relocation done by `translate` is already composed away (below); this covers
+ * relocation an instruction applies itself (a segment base added in its semantics).
  *
  * Modelling decision — instructions are classified modulo address translation. `memory.translate`
  * is Popek & Goldberg's relocation mechanism R, which the VMM's allocator composes with its own
@@ -25,11 +31,20 @@ import { Interpreter, Status, type PhysicalBus, type StateStore } from '../seman
 import * as V from '../semantics/values.js';
 import type { Bits } from '../semantics/values.js';
 
-/** A state to run on: every register slot, and the seed of its storage. */
+/** A state to run on: every register slot, and what its storage holds. */
 export interface SandboxState {
   readonly store: StateStore;
-  /** 0: all storage reads zero; otherwise a pseudo-random function of (seed, address). */
-  readonly memorySeed: number;
+  readonly storage: Storage;
+}
+
+/**
+ * What storage holds before a run: all zero (seed 0, no pattern), a pseudo-random function of
+ * (seed, address), or one 64-bit pattern repeated (so a wide read, like a descriptor, can be any
+ * value the search likes).
+ */
+export interface Storage {
+  readonly seed: number;
+  readonly pattern: bigint | null;
 }
 
 /** What one run did. A trap leaves no state (checks come before effects), so it carries only its cause. */
@@ -54,18 +69,42 @@ function mix32(x: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** One access of a run, in order: where, how wide, what value. */
+export interface Access {
+  readonly pa: number;
+  readonly bits: number;
+  readonly value: bigint;
+}
+
 /** Storage: every address readable; contents = f(seed, address) unless written. Addresses in memory units. */
 export class SeededMemory implements PhysicalBus {
   /** Units written by this run: address → value. */
   readonly writes = new Map<number, bigint>();
+  /** Every read and every write of this run, in order. */
+  readonly readLog: Access[] = [];
+  readonly writeLog: Access[] = [];
   private readonly unitMask: bigint;
 
-  constructor(readonly seed: number, readonly unit: number, readonly endian: 'little' | 'big') {
+  private readonly span: number;
+
+  constructor(readonly storage: Storage, readonly unit: number, readonly endian: 'little' | 'big') {
     this.unitMask = V.maskOf(unit);
+    this.span = Math.max(1, Math.floor(64 / unit));
+  }
+
+  get seed(): number {
+    return this.storage.seed;
   }
 
   /** The unit at `pa` as the state had it before any write. */
   initial(pa: number): bigint {
+    const pattern = this.storage.pattern;
+    if (pattern !== null) {
+      // The pattern's units in the order a wide aligned read assembles them.
+      const i = pa % this.span;
+      const shift = BigInt(this.unit * (this.endian === 'little' ? i : this.span - 1 - i));
+      return (pattern >> shift) & this.unitMask;
+    }
     if (this.seed === 0) return 0n;
     const lo = mix32(this.seed ^ mix32(pa >>> 0) ^ Math.imul(Math.floor(pa / 2 ** 32), 0x9e3779b9));
     const hi = mix32(lo ^ this.seed);
@@ -77,22 +116,48 @@ export class SeededMemory implements PhysicalBus {
   }
 
   read(pa: number, bits: number): Bits {
+    const v = this.contents(pa, bits);
+    this.readLog.push({ pa, bits, value: v });
+    return V.fromBigInt(v, bits);
+  }
+
+  /** What `bits` at `pa` hold now. */
+  protected contents(pa: number, bits: number): bigint {
     const k = bits / this.unit;
     let v = 0n;
     for (let i = 0; i < k; i++) {
       v = (v << BigInt(this.unit)) | this.unitAt(this.endian === 'little' ? pa + k - 1 - i : pa + i);
     }
-    return V.fromBigInt(v, bits);
+    return v;
   }
 
   write(pa: number, bits: number, value: Bits): boolean {
     const k = bits / this.unit;
     let v = V.toBigInt(value);
+    this.writeLog.push({ pa, bits, value: v });
     for (let i = 0; i < k; i++) {
       this.writes.set(this.endian === 'little' ? pa + i : pa + k - 1 - i, v & this.unitMask);
       v >>= BigInt(this.unit);
     }
     return true;
+  }
+}
+
+/**
+ * Storage moved to match another run: the i-th read gives what that run's i-th read gave, when it
+ * was as wide; a read beyond (or out of step with) that run reads this state's own storage.
+ */
+export class MovedMemory extends SeededMemory {
+  private reads = 0;
+
+  constructor(storage: Storage, unit: number, endian: 'little' | 'big', private readonly seen: readonly Access[]) {
+    super(storage, unit, endian);
+  }
+
+  protected override contents(pa: number, bits: number): bigint {
+    const i = this.reads++;
+    const then = this.seen[i];
+    return then !== undefined && then.bits === bits ? then.value : super.contents(pa, bits);
   }
 }
 
@@ -153,15 +218,18 @@ export class Sandbox {
 
   /**
    * Run instruction `index` with field values `fields` (encoding order; bits the encoding cannot
-   * carry are dropped) on a copy of `state`. The state itself is never changed.
+   * carry are dropped) on a copy of `state`. The state itself is never changed. With `movedFrom`
+   * (another run's reads), storage is moved to match that run (MovedMemory).
    */
-  run(index: number, fields: readonly bigint[], state: SandboxState): Outcome {
+  run(index: number, fields: readonly bigint[], state: SandboxState, movedFrom?: readonly Access[]): Outcome {
     const isa = this.isa;
     const enc = isa.instructions[index]!.encoding;
     const body = this.checked.instructions[index]!;
     const word = this.word(index, fields);
     const after = copyStore(state.store);
-    const memory = new SeededMemory(state.memorySeed, isa.unit, isa.endian);
+    const memory = movedFrom === undefined
+      ? new SeededMemory(state.storage, isa.unit, isa.endian)
+      : new MovedMemory(state.storage, isa.unit, isa.endian, movedFrom);
     const interp = new Interpreter(this.view, after, memory);
     interp.instruction = V.fromBigInt(word, isa.instructionWidth);
     const pc = V.toBigInt(interp.readReg(isa.pc));

@@ -1,22 +1,23 @@
 /**
  * The thing one row of the audit classifies: an instruction, or one variant of it (variants.ts),
  * with what the proofs and the searches need to know about it — which fields are fixed, which are
- * free, and which state cells the search randomises (its footprint, footprint.ts).
+ * free (and which values a free field must avoid), and which state cells the search randomises:
+ * its footprint, the elements read or written on some path of the partial evaluation with the
+ * variant's fields fixed (paths.ts). The whole body's footprint (footprint.ts) stands in when the
+ * evaluation runs out of budget.
  */
 import type { StateElement } from '../isa/model.js';
 import { extractField, insertField } from '../isa/encoding.js';
 import type { StateStore } from '../semantics/interpreter.js';
 import * as V from '../semantics/values.js';
 import type { Bits } from '../semantics/values.js';
+import { setCell, type Cell } from './cells.js';
 import { footprint } from './footprint.js';
-import { copyStore, type Sandbox, type SandboxState } from './sandbox.js';
+import { explore } from './paths.js';
+import { copyStore, type Sandbox, type SandboxState, type Storage } from './sandbox.js';
 import type { Variant } from './variants.js';
 
-/** One randomised value: a scalar register (`index` 0) or one element of a file. */
-export interface Cell {
-  readonly elem: StateElement;
-  readonly index: number;
-}
+export type { Cell } from './cells.js';
 
 export interface Subject {
   readonly sandbox: Sandbox;
@@ -28,7 +29,14 @@ export interface Subject {
   readonly fixed: readonly (bigint | null)[];
   /** Indices of the free fields, in encoding order. */
   readonly free: readonly number[];
-  /** The cells the search randomises: everything the instruction reads or writes, except the mode. */
+  /** Free fields (by index) that must not take these values (the variant's `other` selections). */
+  readonly excluded: ReadonlyMap<number, ReadonlySet<bigint>>;
+  /** Elements read, and written, on some path of this variant. */
+  readonly reads: ReadonlySet<StateElement>;
+  readonly writes: ReadonlySet<StateElement>;
+  /** Its paths are too many to enumerate one by one: proofs merge branches where they meet (paths.ts). */
+  readonly merge: boolean;
+  /** The cells the search randomises: everything the variant reads or writes, except the mode. */
   readonly cells: readonly Cell[];
   /** Every element at its reset value. */
   readonly resetStore: StateStore;
@@ -39,20 +47,30 @@ export interface Subject {
 export function subjectOf(sandbox: Sandbox, index: number, variant: Variant): Subject {
   const isa = sandbox.isa;
   const instruction = isa.instructions[index]!;
-  const fixed = instruction.encoding.fields.map((f, i) => {
+  const fields = instruction.encoding.fields;
+  const fixed = fields.map((f, i) => {
     const v = variant.fixed.get(i);
     return v === undefined ? null : extractField(insertField(0n, f, v), f);
   });
   const free = fixed.flatMap((v, i) => (v === null ? [i] : []));
-  const fp = footprint(sandbox.view, sandbox.view.instructions[index]!);
-  const touched = new Set([...fp.reads, ...fp.writes]);
+  const body = sandbox.view.instructions[index]!;
+  const whole = footprint(sandbox.view, body);
+  const bits = fixed.map((v, i) => (v === null ? null : V.fromBigInt(v, fields[i]!.width)));
+  const word = free.length === 0 ? sandbox.word(index, fixed.map((v) => v ?? 0n)) : null;
+  const x = explore({ checked: sandbox.view, body, fields: bits, excludes: variant.excluded, word, mode: { kind: 'unknown' } });
+  const reads = x.exhausted ? whole.reads : x.reads;
+  const writes = x.exhausted ? whole.writes : x.writes;
+  const touched = new Set([...reads, ...writes]);
   const cells: Cell[] = [];
   for (const elem of isa.state.values()) {
     if (!touched.has(elem) || elem === isa.mode) continue;
     for (let i = 0; i < elem.count; i++) if (!elem.zero.includes(i)) cells.push({ elem, index: i });
   }
-  const dictionary = [...fp.constants].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { sandbox, index, name: instruction.name, variant, fixed, free, cells, resetStore: resetStore(sandbox), dictionary };
+  const dictionary = [...whole.constants].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    sandbox, index, name: instruction.name, variant, fixed, free, excluded: variant.excluded,
+    reads, writes, merge: x.merged, cells, resetStore: resetStore(sandbox), dictionary,
+  };
 }
 
 function resetStore(sandbox: Sandbox): StateStore {
@@ -64,23 +82,12 @@ function resetStore(sandbox: Sandbox): StateStore {
   return store;
 }
 
-export function setCell(store: StateStore, elem: StateElement, index: number, value: bigint): void {
-  const v = value & V.maskOf(elem.width);
-  if (elem.wide) store.wide[elem.slot + index] = v;
-  else store.narrow[elem.slot + index] = Number(v);
-}
-
-export function getCell(store: StateStore, elem: StateElement, index: number): bigint {
-  if (elem.isFile && elem.zero.includes(index)) return 0n;
-  return elem.wide ? store.wide[elem.slot + index]! : BigInt(store.narrow[elem.slot + index]!);
-}
-
-/** The state with the subject's cells set to `values` (in `cells` order) and the mode to `mode`. */
-export function stateOf(subject: Subject, values: readonly bigint[], memorySeed: number, mode: number): SandboxState {
+/** The state with the subject's cells set to `values` (in `cells` order), the mode to `mode`, and `storage`. */
+export function stateOf(subject: Subject, values: readonly bigint[], storage: Storage, mode: number): SandboxState {
   const store = copyStore(subject.resetStore);
   subject.cells.forEach((c, i) => setCell(store, c.elem, c.index, values[i] ?? 0n));
   setCell(store, subject.sandbox.isa.mode, 0, BigInt(mode));
-  return { store, memorySeed };
+  return { store, storage };
 }
 
 /** All field values (encoding order): the fixed ones, then `free` filled in from `freeValues`. */

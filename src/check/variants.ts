@@ -3,7 +3,9 @@
  * is touched — a CSR number, a coprocessor register — each selection is its own instruction. A
  * field *selects* when it is the subject of a `match`, directly or as the argument of a function
  * parameter that is (transitively). Found by static inspection of the IR; each such field gets
- * one variant per value named by a match arm, plus one "other" value that matches no arm.
+ * one variant per value named by a match arm, plus one variant `other` for every value no arm
+ * names (the field stays free, known not to be any named value: proofs skip those arms, searches
+ * never draw them).
  */
 import type { Isa } from '../isa/model.js';
 import type { CheckedIsa } from '../semantics/check-isa.js';
@@ -11,37 +13,51 @@ import type { Body, IExpr } from '../semantics/ir.js';
 import * as V from '../semantics/values.js';
 import { walkStmts } from '../semantics/walk.js';
 
-/** One selection of an instruction: some fields fixed. The whole instruction when `fixed` is empty. */
+/** One selection of an instruction: some fields fixed. The whole instruction when both maps are empty. */
 export interface Variant {
-  /** '' for the whole instruction; `csr=CSR_STATUS` or `csr=other (0x4)`. */
+  /** '' for the whole instruction; `csr=CSR_STATUS` or `csr=other`. */
   readonly label: string;
   /** Field index (encoding order) → value. */
   readonly fixed: ReadonlyMap<number, bigint>;
+  /** Field index → the values it does not take (every value named elsewhere): the `other` selections. */
+  readonly excluded: ReadonlyMap<number, ReadonlySet<bigint>>;
 }
 
 /** More selections than this (a product of several selecting fields) are not split further. */
 const MAX_VARIANTS = 1024;
 
-const WHOLE: Variant = { label: '', fixed: new Map() };
+const WHOLE: Variant = { label: '', fixed: new Map(), excluded: new Map() };
+
+interface Selection {
+  readonly label: string[];
+  readonly fixed: Map<number, bigint>;
+  readonly excluded: Map<number, ReadonlySet<bigint>>;
+}
 
 /** The variants of instruction `index`: one per selection, or the whole instruction when no field selects. */
 export function variantsOf(checked: CheckedIsa, index: number): readonly Variant[] {
   const isa = checked.isa;
   const fields = isa.instructions[index]!.encoding.fields;
   const arms = selectorArms(checked, checked.instructions[index]!, new Map(fields.map((_, i) => [i, i])));
-  let variants: { label: string[]; fixed: Map<number, bigint> }[] = [{ label: [], fixed: new Map() }];
+  let variants: Selection[] = [{ label: [], fixed: new Map(), excluded: new Map() }];
   for (const [fieldIndex, values] of [...arms].sort((a, b) => a[0] - b[0])) {
     const field = fields[fieldIndex]!;
     const span = 1n << BigInt(field.width);
     const named = [...values].filter((v) => v < span).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const choices = named.map((v) => ({ v, text: `${field.name}=${valueName(isa, field.width, v)}` }));
-    const other = firstUnused(named, span);
-    if (other !== null) choices.push({ v: other, text: `${field.name}=other (${V.hex(other, field.width)})` });
+    const choices = named.map((v) => (x: Selection): Selection => ({
+      label: [...x.label, `${field.name}=${valueName(isa, field.width, v)}`],
+      fixed: new Map([...x.fixed, [fieldIndex, v]]),
+      excluded: x.excluded,
+    }));
+    if (BigInt(named.length) < span) {
+      const others: ReadonlySet<bigint> = new Set(named);
+      choices.push((x) => ({ label: [...x.label, `${field.name}=other`], fixed: x.fixed, excluded: new Map([...x.excluded, [fieldIndex, others]]) }));
+    }
     if (variants.length * choices.length > MAX_VARIANTS) continue;
-    variants = variants.flatMap((x) => choices.map((c) => ({ label: [...x.label, c.text], fixed: new Map([...x.fixed, [fieldIndex, c.v]]) })));
+    variants = variants.flatMap((x) => choices.map((c) => c(x)));
   }
-  if (variants.length === 1 && variants[0]!.fixed.size === 0) return [WHOLE];
-  return variants.map((x) => ({ label: x.label.join(' '), fixed: x.fixed }));
+  if (variants.length === 1 && variants[0]!.label.length === 0) return [WHOLE];
+  return variants.map((x) => ({ label: x.label.join(' '), fixed: x.fixed, excluded: x.excluded }));
 }
 
 /**
@@ -82,16 +98,6 @@ function selected(e: IExpr, slots: ReadonlyMap<number, number>): number | null {
   if (e.k === 'local') return slots.get(e.slot) ?? null;
   if (e.k === 'ext' && !e.signed) return selected(e.e, slots);
   return null;
-}
-
-/** The smallest value below `span` that is not in the sorted `used`, or null if there is none. */
-function firstUnused(used: readonly bigint[], span: bigint): bigint | null {
-  let v = 0n;
-  for (const u of used) {
-    if (u !== v) break;
-    v += 1n;
-  }
-  return v < span ? v : null;
 }
 
 /** A constant's name when exactly one constant of that width has the value, else hex. */

@@ -1,88 +1,25 @@
 /**
  * The witness search: for each class, a fast-check property that fails exactly on a witness (a
- * state, or a pair of states differing only in mode, that shows the class), run with a seed
- * derived from the ISA, the instruction, the variant and the class. fast-check shrinks what it
+ * state, or a pair of states, that shows the class; examine.ts), run with a seed derived from the
+ * ISA, the instruction, the variant, the class and the configuration. fast-check shrinks what it
  * finds; the seed and counterexample path replay it:
  *
- *     fc.check(searchProperty(subject, kind), { seed, path, endOnFailure: true })
+ *     fc.check(searchProperty(subject, kind, config), { seed, path, endOnFailure: true })
  *
- * (`replayWitness` does exactly this). A state where the instruction takes a memory trap, or where
- * the interpreter reports a fault in the description, is excluded (DESIGN.md §3).
+ * (`replayWitness` does exactly this).
  */
 import fc from 'fast-check';
 import * as V from '../semantics/values.js';
 import { searchArbitraries, type SearchInput } from './arbitraries.js';
-import { changedCells, effects, modeName, visibleDifferences, witnessState } from './observe.js';
-import { CONTROL_ROLES } from './proofs.js';
-import type { Difference, SearchKind, Witness, WitnessState } from './result.js';
-import type { Outcome, SandboxState } from './sandbox.js';
-import { fieldsOf, stateOf, type Subject } from './subject.js';
-
-/** What a witness shows, in words and differences. */
-export interface Finding {
-  readonly summary: string;
-  readonly states: readonly WitnessState[];
-  readonly differences: readonly Difference[];
-}
-
-function excluded(o: Outcome): boolean {
-  return o.kind === 'error' || (o.kind === 'trap' && o.cause.memory);
-}
-
-/** Run the subject on `input` and say what it shows for `kind`; null when it shows nothing. */
-export function examine(subject: Subject, kind: SearchKind, input: SearchInput): Finding | null {
-  const isa = subject.sandbox.isa;
-  const [draw, modes, free] = input;
-  const fields = fieldsOf(subject, free);
-  const run = (mode: number): [SandboxState, Outcome] => {
-    const s = stateOf(subject, draw.values, draw.memorySeed, mode);
-    return [s, subject.sandbox.run(subject.index, fields, s)];
-  };
-  const [s, o] = run(modes[0]!);
-  if (excluded(o)) return null;
-  const mode = modeName(isa, modes[0]!);
-  switch (kind) {
-    case 'privileged': {
-      const inUser = modes[0] === isa.userMode.value;
-      if (inUser && o.kind === 'completed') {
-        return { summary: `completes in user mode ${mode}`, states: [witnessState(isa, s)], differences: effects(isa, s, o) };
-      }
-      if (!inUser && o.kind === 'trap') {
-        return { summary: `traps (${o.cause.name}) in supervisor mode ${mode}`, states: [witnessState(isa, s)], differences: [] };
-      }
-      return null;
-    }
-    case 'controlSensitive':
-    case 'userControlSensitive': {
-      if (o.kind !== 'completed') return null;
-      const changed = changedCells(isa, s.store, o.after, CONTROL_ROLES);
-      if (changed.length === 0) return null;
-      const where = changed.map((d) => d.location).join(', ');
-      return { summary: `changes ${where} without trapping in mode ${mode}`, states: [witnessState(isa, s)], differences: changed };
-    }
-    case 'modeSensitive':
-    case 'userModeSensitive': {
-      if (o.kind !== 'completed') return null;
-      const [t, p] = run(modes[1]!);
-      if (p.kind !== 'completed') return null;
-      const diff = visibleDifferences(isa, o, p);
-      if (diff.length === 0) return null;
-      const where = diff.map((d) => d.location).join(', ');
-      return {
-        summary: `${where} differ${diff.length === 1 ? 's' : ''} between modes ${mode} and ${modeName(isa, modes[1]!)}`,
-        states: [witnessState(isa, s), witnessState(isa, t)],
-        differences: diff,
-      };
-    }
-    default:
-      return exhaustive(kind);
-  }
-}
+import type { Configuration } from './configuration.js';
+import { examine, type Observation } from './examine.js';
+import type { SearchKind, Witness } from './result.js';
+import { fieldsOf, type Subject } from './subject.js';
 
 /** The property of a search: true on every input that shows nothing. */
-export function searchProperty(subject: Subject, kind: SearchKind): fc.IPropertyWithHooks<SearchInput> {
-  const [state, modes, fields] = searchArbitraries(subject, kind);
-  return fc.property(state, modes, fields, (s, m, f) => examine(subject, kind, [s, m, f]) === null);
+export function searchProperty(subject: Subject, kind: SearchKind, config: Configuration): fc.IPropertyWithHooks<SearchInput> {
+  const [state, modes, fields, varied] = searchArbitraries(subject, kind);
+  return fc.property(state, modes, fields, varied, (s, m, f, v) => examine(subject, kind, config, [s, m, f, v]) === null);
 }
 
 export interface SearchResult {
@@ -91,24 +28,28 @@ export interface SearchResult {
   readonly runs: number;
 }
 
-export function search(subject: Subject, kind: SearchKind, seed: number, numRuns: number): SearchResult {
-  const details = fc.check(searchProperty(subject, kind), { seed, numRuns });
+export function search(subject: Subject, kind: SearchKind, config: Configuration, seed: number, numRuns: number): SearchResult {
+  const details = fc.check(searchProperty(subject, kind, config), { seed, numRuns });
   if (!details.failed) return { witness: null, runs: details.numRuns };
   const input = details.counterexample;
-  const finding = input === null ? null : examine(subject, kind, input);
-  if (input === null || finding === null) {
+  const found = input === null ? null : examine(subject, kind, config, input);
+  if (input === null || found === null) {
     throw new Error(`witness search ${kind} for ${subject.name} failed without a witness: ${String(details.errorInstance)}`);
   }
-  return { witness: toWitness(subject, kind, details.seed, details.counterexamplePath ?? '', input, finding), runs: details.numRuns };
+  return { witness: toWitness(subject, kind, config, details.seed, details.counterexamplePath ?? '', input, found), runs: details.numRuns };
 }
 
-/** Replays a witness's seed and path; the counterexample it reproduces, or null if it does not. */
-export function replayWitness(subject: Subject, witness: Witness): SearchInput | null {
-  const details = fc.check(searchProperty(subject, witness.search), { seed: witness.seed, path: witness.path, endOnFailure: true });
-  return details.failed ? details.counterexample : null;
+/** Replays a witness's seed and path under `config`; the witness it reproduces, or null if it reproduces none. */
+export function replayWitness(subject: Subject, witness: Pick<Witness, 'search' | 'seed' | 'path'>, config: Configuration): Witness | null {
+  const details = fc.check(searchProperty(subject, witness.search, config), { seed: witness.seed, path: witness.path, endOnFailure: true });
+  const input = details.failed ? details.counterexample : null;
+  const found = input === null ? null : examine(subject, witness.search, config, input);
+  return input === null || found === null ? null : toWitness(subject, witness.search, config, witness.seed, witness.path, input, found);
 }
 
-function toWitness(subject: Subject, kind: SearchKind, seed: number, path: string, input: SearchInput, finding: Finding): Witness {
+function toWitness(
+  subject: Subject, kind: SearchKind, config: Configuration, seed: number, path: string, input: SearchInput, found: Observation,
+): Witness {
   const isa = subject.sandbox.isa;
   const encoding = isa.instructions[subject.index]!.encoding;
   const fields: Record<string, string> = {};
@@ -117,7 +58,9 @@ function toWitness(subject: Subject, kind: SearchKind, seed: number, path: strin
     fields[field.name] = V.hex(input[2][i] ?? 0n, field.width);
   });
   const word = subject.sandbox.word(subject.index, fieldsOf(subject, input[2]));
-  return { search: kind, seed, path, counterexample: input, word: V.hex(word, isa.instructionWidth), fields, ...finding };
+  return {
+    search: kind, config: config.name, seed, path, counterexample: input, word: V.hex(word, isa.instructionWidth), fields, ...found,
+  };
 }
 
 /** FNV-1a over the text: a 31-bit seed. */
@@ -128,10 +71,7 @@ export function seedOf(text: string): number {
 }
 
 /** The seed of one search, from the audit's base seed. */
-export function searchSeed(base: number, isa: string, subject: Subject, kind: SearchKind): number {
-  return seedOf(`${base}|${isa}|${subject.name}|${subject.variant.label}|${kind}`);
-}
-
-function exhaustive(x: never): never {
-  throw new Error(`unhandled search ${String(x)}`);
+export function searchSeed(base: number, isa: string, subject: Subject, kind: SearchKind, config: Configuration): number {
+  const suffix = config.name === 'all' ? '' : `|${config.name}`;
+  return seedOf(`${base}|${isa}|${subject.name}|${subject.variant.label}|${kind}${suffix}`);
 }

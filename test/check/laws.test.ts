@@ -105,4 +105,49 @@ describe('laws of the classification', () => {
     expect(v.privileged).toMatchObject({ value: false, evidence: 'witnessed' });
     expect(v.privileged.witness!.summary).toBe('traps (Illegal) in supervisor mode S');
   });
+
+  it('an unguarded read of relocation state into a visible result is location-sensitive (witnessed)', () => {
+    for (const effect of ['R[rd] = base;', 'R[rd] = bound ^ R[rs1];', 'store(R[rs1], 32, base);', 'pc = base;']) {
+      const v = classifyProbe(effect);
+      expect(v.locationSensitive, effect).toMatchObject({ value: true, evidence: 'witnessed' });
+      expect(v.userSensitive.value, effect).toBe(true);
+    }
+  });
+
+  it('relocation that only moves an access is not location-sensitive: storage moves with it (proven)', () => {
+    for (const effect of ['R[rd] = load(base + R[rs1], 32);', 'store(base + R[rs1], 32, R[rd]);', 'if R[rs1] >= bound { trap AccessFault(pc); }\nR[rd] = R[rs1];']) {
+      expect(classifyProbe(effect).locationSensitive, effect).toMatchObject({ value: false, evidence: 'proven' });
+    }
+  });
+
+  it('an unguarded read of other control state into a visible result is resource-sensitive (witnessed)', () => {
+    for (const effect of ['R[rd] = epc;', 'R[rd] = zext(status.IE, 32);', 'if status.IE { R[rd] = 1; }', 'pc = vector;']) {
+      expect(classifyProbe(effect).resourceSensitive, effect).toMatchObject({ value: true, evidence: 'witnessed' });
+    }
+  });
+
+  it('control state that only decides whether to trap is not resource-sensitive (proven)', () => {
+    const v = classifyProbe('if !status.IE { trap Illegal; }\nR[rd] = R[rs1] + 1;');
+    expect(v.resourceSensitive).toMatchObject({ value: false, evidence: 'proven' });
+    expect(v.innocuous).toMatchObject({ value: true, evidence: 'proven' });
+  });
+
+  it('timing state shown in user mode is a timing dependency, not a sensitivity; privileged, it is neither', () => {
+    const open = classifyProbe('R[rd] = cycle;');
+    expect(open.timingDependent).toMatchObject({ value: true, evidence: 'witnessed' });
+    expect(open.innocuous).toMatchObject({ value: true, evidence: 'proven' });
+    expect(classifyProbe('requireS();\nR[rd] = cycle;').timingDependent).toMatchObject({ value: false, evidence: 'proven' });
+  });
+
+  it('user-sensitive is control-sensitivity in a user-mode state, or location- or resource-sensitivity between user-mode states', () => {
+    for (const effect of ['vector = R[rs1];', 'R[rd] = base;', 'R[rd] = epc;']) {
+      expect(classifyProbe(effect).userSensitive, effect).toMatchObject({ value: true, evidence: 'witnessed' });
+    }
+    // Mode-sensitive, but a hybrid VMM runs user code in real user mode, where the mode is the same.
+    const mode = classifyProbe('R[rd] = zext(mode, 32);');
+    expect(mode.modeSensitive).toMatchObject({ value: true, evidence: 'witnessed' });
+    expect(mode.userSensitive.value).toBe(false);
+    // (if mode == S { R[rd] = epc; } would be: the pair U, S differs in R[rd].)
+    expect(classifyProbe('requireS();\nR[rd] = epc;').userSensitive).toMatchObject({ value: false, evidence: 'proven' });
+  });
 });
