@@ -411,6 +411,11 @@ describe('x86-32 guest (guests/x86-32)', () => {
     });
   }
 
+  // CI installs both (.ci/run): the comparisons below must not be skipped there.
+  it.runIf(Boolean(process.env['CI']))('qemu-system-i386 and nasm are installed in CI', () => {
+    expect([has('qemu-system-i386'), has('nasm')]).toEqual([true, true]);
+  });
+
   it.runIf(has('qemu-system-i386'))('rings.elf prints the same bytes on live qemu-system-i386', async () => {
     expect(await runOnQemu(join(dir, 'rings.elf'))).toBe(readFileSync(join(dir, 'expected.txt'), 'latin1'));
   }, 30_000);
