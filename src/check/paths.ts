@@ -70,6 +70,8 @@ export interface ExploreInput {
   readonly excludes?: ReadonlyMap<number, ReadonlySet<bigint>>;
   /** The instruction word when every field is fixed, else null. */
   readonly word: bigint | null;
+  /** Bits of the instruction word (its encoding's width). */
+  readonly wordWidth: number;
   readonly mode: ModeAssumption;
   /** Elements whose values are tainted (may include the mode element itself). */
   readonly taint?: ReadonlySet<StateElement>;
@@ -128,8 +130,7 @@ class Explorer {
   private steps = 0;
 
   constructor(private readonly input: ExploreInput, private readonly merging: boolean) {
-    const isa = input.checked.isa;
-    const word: AbstractValue = input.word === null ? UNKNOWN : { v: V.fromBigInt(input.word, isa.instructionWidth), taint: false };
+    const word: AbstractValue = input.word === null ? UNKNOWN : { v: V.fromBigInt(input.word, input.wordWidth), taint: false };
     this.ctx = { word, known: input.known ?? new Map(), reads: new Set(), movedStorage: input.movedStorage ?? false };
   }
 

@@ -47,6 +47,7 @@ export function proveStatically(subject: Subject, config: Configuration): Static
     fields: fixedBits(subject),
     excludes: subject.excluded,
     word: fixedWord(subject),
+    wordWidth: isa.instructions[subject.index]!.encoding.width,
     mode,
     taint,
     known: constrained ? known : new Map(),

@@ -197,11 +197,9 @@ export function copyStore(s: StateStore): StateStore {
 export class Sandbox {
   /** The untranslated view the interpreter runs. */
   readonly view: CheckedIsa;
-  private readonly pcStep: bigint;
 
   constructor(readonly checked: CheckedIsa) {
     this.view = untranslated(checked);
-    this.pcStep = BigInt(checked.isa.instructionWidth / checked.isa.unit);
   }
 
   get isa(): Isa {
@@ -231,9 +229,10 @@ export class Sandbox {
       ? new SeededMemory(state.storage, isa.unit, isa.endian)
       : new MovedMemory(state.storage, isa.unit, isa.endian, movedFrom);
     const interp = new Interpreter(this.view, after, memory);
-    interp.instruction = V.fromBigInt(word, isa.instructionWidth);
+    // A variable-length instruction is its own length: its whole word, and the pc past all of it.
+    interp.instruction = V.fromBigInt(word, enc.width);
     const pc = V.toBigInt(interp.readReg(isa.pc));
-    interp.nextPc = V.fromBigInt(pc + this.pcStep, isa.addressWidth);
+    interp.nextPc = V.fromBigInt(pc + BigInt(enc.width / isa.unit), isa.addressWidth);
     const frame = new Array<Bits>(Math.max(body.frameSize, enc.fields.length));
     enc.fields.forEach((f, i) => { frame[i] = V.fromBigInt(extractField(word, f), f.width); });
     let status: Status;

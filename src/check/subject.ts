@@ -57,7 +57,7 @@ export function subjectOf(sandbox: Sandbox, index: number, variant: Variant): Su
   const whole = footprint(sandbox.view, body);
   const bits = fixed.map((v, i) => (v === null ? null : V.fromBigInt(v, fields[i]!.width)));
   const word = free.length === 0 ? sandbox.word(index, fixed.map((v) => v ?? 0n)) : null;
-  const x = explore({ checked: sandbox.view, body, fields: bits, excludes: variant.excluded, word, mode: { kind: 'unknown' } });
+  const x = explore({ checked: sandbox.view, body, fields: bits, excludes: variant.excluded, word, wordWidth: instruction.encoding.width, mode: { kind: 'unknown' } });
   const reads = x.exhausted ? whole.reads : x.reads;
   const writes = x.exhausted ? whole.writes : x.writes;
   const touched = new Set([...reads, ...writes]);

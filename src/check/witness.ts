@@ -59,7 +59,7 @@ function toWitness(
   });
   const word = subject.sandbox.word(subject.index, fieldsOf(subject, input[2]));
   return {
-    search: kind, config: config.name, seed, path, counterexample: input, word: V.hex(word, isa.instructionWidth), fields, ...found,
+    search: kind, config: config.name, seed, path, counterexample: input, word: V.hex(word, encoding.width), fields, ...found,
   };
 }
 

@@ -101,7 +101,7 @@ describe('proofs', () => {
     const checked = withProbe(`requireS();\n${body}`);
     const index = indexOf(checked, 'probe');
     const subject = subjectOf(new Sandbox(checked), index, variantsOf(checked, index)[0]!);
-    const x = explore({ checked, body: checked.instructions[index]!, fields: fixedBits(subject), word: fixedWord(subject), mode: { kind: 'unknown' } });
+    const x = explore({ checked, body: checked.instructions[index]!, fields: fixedBits(subject), word: fixedWord(subject), wordWidth: checked.isa.instructions[index]!.encoding.width, mode: { kind: 'unknown' } });
     // 2^24 paths are too many; with branches merged where they meet there are three (two traps, one completion).
     expect(x.exhausted).toBe(false);
     expect(x.paths.length).toBeLessThan(10);

@@ -4,6 +4,8 @@ import { MovedMemory, Sandbox, SeededMemory } from '../../src/check/sandbox.js';
 import { getCell } from '../../src/check/cells.js';
 import { stateOf, subjectOf } from '../../src/check/subject.js';
 import { variantsOf } from '../../src/check/variants.js';
+import { join } from 'node:path';
+import { loadCheckedIsa } from '../../src/semantics/check-isa.js';
 import { indexOf, loadFixture } from './fixtures.js';
 
 describe('the sandbox', () => {
@@ -70,5 +72,16 @@ describe('the sandbox', () => {
     const rfe = subject('rfe');
     const o = sandbox.run(rfe.index, [], stateOf(rfe, rfe.cells.map(() => 0n), seeded(0), U));
     expect(o).toMatchObject({ kind: 'trap', cause: { name: 'Privileged' } });
+  });
+});
+
+describe('the sandbox on variable-length instructions', () => {
+  it('gives an instruction its whole word and moves the pc past all of it', () => {
+    const checked = loadCheckedIsa(join(import.meta.dirname, '../fixtures/isa/varlen.yaml'));
+    const sandbox = new Sandbox(checked);
+    const movi = checked.isa.instructions.findIndex((i) => i.name === 'movi');
+    const state = { store: { narrow: new Uint32Array(checked.isa.narrowSlots), wide: new BigUint64Array(checked.isa.wideSlots) }, storage: { seed: 0, pattern: null } };
+    const outcome = sandbox.run(movi, [1n, 0x12345678n], state);
+    expect(outcome).toMatchObject({ kind: 'completed', nextPc: 5 });
   });
 });
