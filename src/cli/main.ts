@@ -12,6 +12,7 @@ import { InputError, formatDiagnostic } from '../diagnostic.js';
 import { register as registerAsm } from './asm.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerDisasm } from './disasm.js';
+import { register as registerGen } from './gen.js';
 import { register as registerRun } from './run.js';
 import { register as registerStart } from './start.js';
 import { register as registerValidate } from './validate.js';
@@ -19,6 +20,7 @@ import { register as registerValidate } from './validate.js';
 const COMMANDS: readonly ((program: Command) => void)[] = [
   registerValidate,
   registerAudit,
+  registerGen,
   registerRun,
   registerAsm,
   registerDisasm,

@@ -43,6 +43,11 @@ export interface FidelityOptions {
   readonly slice?: number;
   /** A composer to use instead of the declared one (to show the properties catch a faulty VMM). */
   readonly composer?: Composer;
+  /**
+   * A further resource-control check on the control program once every guest is done (e.g. the
+   * real storage the VMM keeps for itself): a difference, or null.
+   */
+  readonly resources?: (cp: ControlProgram) => string | null;
 }
 
 /** The guest's program as a flat image at RAM base + offset, entered at its first instruction. */
@@ -134,5 +139,5 @@ export function checkFidelity(checked: CheckedIsa, cases: readonly GuestCase[], 
       if (before !== after) return `the real ${e.name} changed from ${V.hex(before, e.width)} to ${V.hex(after, e.width)}`;
     }
   }
-  return null;
+  return options.resources?.(cp) ?? null;
 }

@@ -10,10 +10,11 @@ import { InputError, raise, type Diagnostic, type SourcePos } from '../diagnosti
 import { checkOverlaps, parseEncoding, type PlacedEncoding } from './encoding.js';
 import type {
   AccessKind, Board, Cause, ClassName, Constant, Device, Encoding, Instruction, Isa, Operand, SemanticsFunction,
-  AllocatorSpec, StateElement, StateRef, VmmConfig,
+  AllocatorSpec, SegmentSpec, StateElement, StateRef, VmmConfig,
 } from './model.js';
 import type { RawAllocator, RawIsa } from './raw.js';
 import { checkSchema } from './schema.js';
+import { resolvePageTable } from './page-table-allocator.js';
 import { fitValue, resolveState, resolveStateRef, type ResolvedState } from './state.js';
 import { parseYaml, type Report, type YamlSource } from './yaml-source.js';
 
@@ -64,7 +65,7 @@ function buildIsa(text: string, file: string, bytes: Buffer): Isa {
   const illegalInstruction = resolveIllegal(raw, source, causes, report);
   const accessFault = resolveAccessFault(raw, source, causes, report);
   const board = raw.board === undefined ? null : resolveBoard(raw, source, state.elements, physicalAddressWidth, report);
-  const vmm = raw.vmm === undefined ? null : resolveVmm(raw, source, state.elements, report);
+  const vmm = raw.vmm === undefined ? null : resolveVmm(raw, source, state.elements, report, { causes, addressWidth, unit });
   const instructions = resolveInstructions(raw, source, instructionWidth, maxInstructionWidth, report, diagnostics);
   const operands = resolveOperands(raw, source, state.elements, instructions, report);
 
@@ -254,7 +255,16 @@ function safeNumber(value: bigint | number, source: YamlSource, path: readonly (
   return n;
 }
 
-function resolveVmm(raw: RawIsa, source: YamlSource, elements: ReadonlyMap<string, StateElement>, report: Report): VmmConfig | null {
+/** What a `page-table` allocator is checked against, besides the state. */
+interface AllocatorContext {
+  readonly causes: ReadonlyMap<string, Cause>;
+  readonly addressWidth: number;
+  readonly unit: number;
+}
+
+function resolveVmm(
+  raw: RawIsa, source: YamlSource, elements: ReadonlyMap<string, StateElement>, report: Report, context: AllocatorContext,
+): VmmConfig | null {
   const v = raw.vmm;
   if (v === undefined) return null;
   const settings: VmmConfig['settings'][number][] = [];
@@ -277,31 +287,53 @@ function resolveVmm(raw: RawIsa, source: YamlSource, elements: ReadonlyMap<strin
     }
     settings.push({ element: ref.element.name, field: ref.field?.name ?? null, value: fitted, pos });
   }
-  return { description: v.description, allocator: resolveAllocator(v.allocator, source, elements, report), settings };
+  return { description: v.description, allocator: resolveAllocator(v.allocator, source, elements, report, context), settings };
 }
 
 /** `vmm.allocator`: the state registers (or fields) it names must exist and not be files. */
 function resolveAllocator(
   a: RawAllocator | undefined, source: YamlSource, elements: ReadonlyMap<string, StateElement>, report: Report,
+  context: AllocatorContext,
 ): AllocatorSpec | null {
   if (a === undefined) return null;
-  const refOf = (key: 'base' | 'bound'): StateRef | null => {
-    const ref = resolveStateRef(a[key], elements);
-    const pos = source.valuePos(['vmm', 'allocator', key]);
-    if (typeof ref === 'string') {
-      report('isa/invalid', `vmm.allocator.${key}: ${ref}`, pos);
+  const refOf = (ref: string, path: readonly string[]): StateRef | null => {
+    const resolved = resolveStateRef(ref, elements);
+    const pos = source.valuePos(['vmm', 'allocator', ...path]);
+    if (typeof resolved === 'string') {
+      report('isa/invalid', `vmm.allocator.${path.join('.')}: ${resolved}`, pos);
       return null;
     }
-    if (ref.element.isFile) {
-      report('isa/invalid', `vmm.allocator.${key}: '${ref.element.name}' is a register file`, pos);
+    if (resolved.element.isFile) {
+      report('isa/invalid', `vmm.allocator.${path.join('.')}: '${resolved.element.name}' is a register file`, pos);
       return null;
     }
-    return ref;
+    return resolved;
   };
-  const base = refOf('base');
-  const bound = refOf('bound');
-  if (base === null || bound === null) return null;
-  return { kind: a.kind, base, bound, granule: Number(a.granule), pos: source.valuePos(['vmm', 'allocator']) };
+  const pos = source.valuePos(['vmm', 'allocator']);
+  switch (a.kind) {
+    case 'relocation-bounds': {
+      const base = refOf(a.base, ['base']);
+      const bound = refOf(a.bound, ['bound']);
+      if (base === null || bound === null) return null;
+      return { kind: a.kind, base, bound, granule: Number(a.granule), pos };
+    }
+    case 'two-segment': {
+      const segment = (name: 'low' | 'high'): SegmentSpec | null => {
+        const s = a[name];
+        const base = refOf(s.base, [name, 'base']);
+        const bound = refOf(s.bound, [name, 'bound']);
+        const writeProtect = s.writeProtect === undefined ? null : refOf(s.writeProtect, [name, 'writeProtect']);
+        if (base === null || bound === null || (s.writeProtect !== undefined && writeProtect === null)) return null;
+        return { base, bound, writeProtect };
+      };
+      const low = segment('low');
+      const high = segment('high');
+      if (low === null || high === null) return null;
+      return { kind: a.kind, low, high, granule: Number(a.granule), accumulators: Number(a.accumulators), pos };
+    }
+    case 'page-table':
+      return resolvePageTable(a, { ...context, source, report, refOf });
+  }
 }
 
 function resolveInstructions(

@@ -153,16 +153,89 @@ export interface StateRef {
   readonly field: BitField | null;
 }
 
+/** How the VMM's allocator composes a guest's virtual relocation with its allocation (docs/vmm.md). */
+export type AllocatorSpec = RelocationBoundsSpec | TwoSegmentSpec | PageTableSpec;
+
 /**
- * How the VMM's allocator composes a guest's virtual relocation with its allocation
- * (docs/vmm.md): `relocation-bounds` is Popek & Goldberg's R = (l, b), where addresses below
- * bound × granule are legal and are relocated by base × granule.
+ * `relocation-bounds`: Popek & Goldberg's R = (l, b), where addresses below bound × granule are
+ * legal and are relocated by base × granule.
  */
-export interface AllocatorSpec {
+export interface RelocationBoundsSpec {
   readonly kind: 'relocation-bounds';
   readonly base: StateRef;
   readonly bound: StateRef;
   /** Memory units per step of base and bound. */
+  readonly granule: number;
+  readonly pos: SourcePos;
+}
+
+/** One segment of `two-segment`: relocation and highest legal block, both in blocks. */
+export interface SegmentSpec {
+  readonly base: StateRef;
+  readonly bound: StateRef;
+  /** When 1, the segment may not be written; null when the segment is always writable. */
+  readonly writeProtect: StateRef | null;
+}
+
+/**
+ * `two-segment`: the KA10's relocation and protection (PDP-10 System Reference Manual §2.15). In
+ * the user mode an address at or above `accumulators` whose block (address / granule) is at most
+ * low.bound is relocated by low.base blocks; otherwise, in the upper half of the address space, a
+ * block at most high.bound is relocated by high.base blocks (mod the address space); anything else
+ * is a protection violation. Addresses below `accumulators`, and every address in other modes, are
+ * not relocated.
+ */
+export interface TwoSegmentSpec {
+  readonly kind: 'two-segment';
+  readonly low: SegmentSpec;
+  readonly high: SegmentSpec;
+  /** Memory units per block. */
+  readonly granule: number;
+  /** Addresses below this are the fast registers (KA10 accumulators): real storage 0 .. n − 1. */
+  readonly accumulators: number;
+  readonly pos: SourcePos;
+}
+
+/** Bit positions of a page-table entry (`page-table`), and its page-number field. */
+export interface PteLayout {
+  /** Valid. */
+  readonly V: number;
+  /** Readable, writable, executable. */
+  readonly R: number;
+  readonly W: number;
+  readonly X: number;
+  /** Accessible in the user mode (the real mode guests run in). */
+  readonly U: number;
+  /** Accessed and dirty: set in every real leaf, so the real walk never writes a shadow table. */
+  readonly A: number;
+  readonly D: number;
+  /** The physical page number: bits hi..lo hold the page's address / pageSize. */
+  readonly ppn: { readonly hi: number; readonly lo: number };
+}
+
+/**
+ * `page-table`: the ISA pages (RISC-V Sv32, Privileged ISA §4.3). The VMM keeps shadow page
+ * tables in the ISA's own table format, which these fields describe, and points the real root
+ * register at them; the guest's own tables are read through the description's `translate`.
+ */
+export interface PageTableSpec {
+  readonly kind: 'page-table';
+  /** The register or field that holds the root table's page number (satp.PPN). */
+  readonly root: StateRef;
+  /** Settings that turn the real machine's translation on (satp.MODE = 1). */
+  readonly enable: readonly { readonly ref: StateRef; readonly value: bigint }[];
+  /** Memory units per page; every table is one page. A power of two. */
+  readonly pageSize: number;
+  /** Tables in a walk, the root's included. */
+  readonly levels: number;
+  /** Virtual-address bits that index each table below the root (the root indexes the rest). */
+  readonly indexBits: number;
+  /** Bits per entry. */
+  readonly pteSize: number;
+  readonly pte: PteLayout;
+  /** The real page-fault cause of each kind of access: an exit with one asks for a shadow fill. */
+  readonly faults: { readonly fetch: Cause; readonly load: Cause; readonly store: Cause };
+  /** Memory units each allocation is aligned to. */
   readonly granule: number;
   readonly pos: SourcePos;
 }

@@ -65,10 +65,39 @@ export interface RawBoard {
   readonly htif?: boolean;
 }
 
-export interface RawAllocator {
+export type RawAllocator = RawRelocationBoundsAllocator | RawTwoSegmentAllocator | RawPageTableAllocator;
+
+export interface RawRelocationBoundsAllocator {
   readonly kind: 'relocation-bounds';
   readonly base: string;
   readonly bound: string;
+  readonly granule: Int;
+}
+
+export interface RawSegment {
+  readonly base: string;
+  readonly bound: string;
+  readonly writeProtect?: string;
+}
+
+export interface RawTwoSegmentAllocator {
+  readonly kind: 'two-segment';
+  readonly low: RawSegment;
+  readonly high: RawSegment;
+  readonly granule: Int;
+  readonly accumulators: Int;
+}
+
+export interface RawPageTableAllocator {
+  readonly kind: 'page-table';
+  readonly root: string;
+  readonly enable: Readonly<Record<string, Int>>;
+  readonly pageSize: Int;
+  readonly levels: Int;
+  readonly indexBits: Int;
+  readonly pteSize: Int;
+  readonly pte: Readonly<Record<'V' | 'R' | 'W' | 'X' | 'U' | 'A' | 'D', Int> & { readonly PPN: string }>;
+  readonly faults: Readonly<Record<'fetch' | 'load' | 'store', string>>;
   readonly granule: Int;
 }
 

@@ -46,6 +46,8 @@ export class Bus implements PhysicalBus {
   private toHost = -1;
   private toHostEnd = -1;
   private onToHost: (value: bigint) => void = () => {};
+  /** Told of every RAM store (`watchRamWrites`); null when nobody watches. */
+  private onRamWrite: ((pa: number, units: number) => void) | null = null;
 
   /** Throws InputError `isa/invalid` when two devices, or a device and the RAM, overlap. */
   constructor(
@@ -90,6 +92,7 @@ export class Bus implements PhysicalBus {
   write(pa: number, bits: number, value: Bits, _access: AccessKind): boolean {
     if (this.ram.write(pa, bits, value)) {
       if (pa < this.toHostEnd && pa + bits / this.ram.unit > this.toHost) this.reportToHost();
+      if (this.onRamWrite !== null) this.onRamWrite(pa, bits / this.ram.unit);
       return true;
     }
     const device = this.deviceAt(pa, bits);
@@ -117,6 +120,14 @@ export class Bus implements PhysicalBus {
     this.toHost = pa;
     this.toHostEnd = pa + units;
     this.onToHost = onToHost;
+  }
+
+  /**
+   * Report every store to RAM through this bus, after it is made: units [pa, pa + units). A VMM
+   * watches its guests' virtual machines so (shadow page tables must see page-table stores).
+   */
+  watchRamWrites(onRamWrite: (pa: number, units: number) => void): void {
+    this.onRamWrite = onRamWrite;
   }
 
   /** The device whose window holds [pa, pa + bits/unit) at a naturally aligned offset, or null. */

@@ -12,6 +12,7 @@ import type { CheckedIsa } from '../semantics/check-isa.js';
 import type { Body } from '../semantics/ir.js';
 import { CompiledSemantics, type Executor } from '../semantics/compiler.js';
 import { Interpreter, Status, type StateStore } from '../semantics/interpreter.js';
+import type { TranslationCache } from '../semantics/translation-cache.js';
 import * as V from '../semantics/values.js';
 import type { Bits } from '../semantics/values.js';
 import { Bus } from './bus.js';
@@ -44,6 +45,12 @@ export interface MachineOptions {
    * it was before the trapping instruction (pc at it). A VMM's real machine exits to the VMM so.
    */
   readonly exitOnTrap?: boolean;
+  /**
+   * Keep successful translations in this cache (a TLB) instead of walking `translate` on every
+   * access; the owner flushes it whenever it changes what translation depends on. A VMM's real
+   * machine only: the bare machine walks every time.
+   */
+  readonly translations?: TranslationCache;
 }
 
 /** Runs one body on the machine's state with the given frame; the body's status at the end. */
@@ -140,7 +147,7 @@ export class Machine {
       this.executor = interp;
       this.prepare = (body) => (frame) => interp.run(body, frame);
     } else {
-      const compiled = new CompiledSemantics(interp);
+      const compiled = new CompiledSemantics(interp, options.translations ?? null);
       this.executor = compiled;
       this.prepare = (body) => compiled.runner(body);
     }
@@ -207,6 +214,18 @@ export class Machine {
       if (e.tick) this.interp.writeReg(e, V.add(e.width, this.interp.readReg(e), e.wide ? BigInt(n) : n));
     }
     this.bus.tick();
+  }
+
+  /**
+   * Steps this machine can take before one of its devices raises an interrupt line of its own
+   * accord as time passes (the CLINT's timer, when mtime reaches mtimecmp); Infinity when none
+   * will. A VMM ends a guest's direct run there, so that the guest's virtual interrupt is taken
+   * at the step where the bare machine takes it.
+   */
+  stepsUntilDeviceEvent(): number {
+    let steps = Infinity;
+    for (const d of this.devices) if (d.stepsUntilInterrupt !== undefined) steps = Math.min(steps, d.stepsUntilInterrupt());
+    return steps;
   }
 
   step(): StepResult {

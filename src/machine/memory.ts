@@ -85,6 +85,9 @@ export class Ram {
       throw new Error('Ram.firstDifference: the two RAMs differ in base, size or unit');
     }
     const [a, b] = this.unit === 8 ? [this.bytes, other.bytes] : this.unit <= 32 ? [this.narrowUnits, other.narrowUnits] : [this.wideUnits, other.wideUnits];
+    // Equal storage (the common answer) is found by a byte comparison at memcmp speed.
+    const bytes = (x: Uint8Array | Uint32Array | BigUint64Array): Buffer => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+    if (bytes(a).equals(bytes(b))) return null;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return this.base + i;
     return null;
   }

@@ -20,6 +20,7 @@ import { Status, type Interpreter } from './interpreter.js';
 import type { Bits } from './values.js';
 import * as V from './values.js';
 import { walkStmts } from './walk.js';
+import type { TranslationCache } from './translation-cache.js';
 import type { Frame } from './compiled-operators.js';
 import { EXACT, ExpressionCompiler, exprStops, type CompiledFunction, type Linkage } from './compiled-expressions.js';
 
@@ -69,7 +70,8 @@ export class CompiledSemantics implements Executor, Linkage {
   private readonly translators: Partial<Record<AccessKind, (va: Bits) => number>> = {};
   private readonly expressions: ExpressionCompiler;
 
-  constructor(readonly interp: Interpreter) {
+  /** @param cache translations kept between walks (a VMM's real machine), or null: walk every time */
+  constructor(readonly interp: Interpreter, private readonly cache: TranslationCache | null = null) {
     this.narrow = interp.state.narrow;
     this.wide = interp.state.wide;
     this.zeroTval = V.literal(0n, interp.checked.isa.addressWidth);
@@ -140,12 +142,15 @@ export class CompiledSemantics implements Executor, Linkage {
     const { frame } = fn;
     const code = ACCESS_CODE.indexOf(access);
     const interp = this.interp;
-    return (va) => {
+    const walk = (va: Bits): number => {
       if (interp.status !== RUNNING) return 0;
       frame[0] = va;
       frame[1] = code;
       return V.toNumber(this.invoke(fn));
     };
+    if (this.cache === null) return walk;
+    const cached = this.cache.wrap(access, walk, () => interp.status === RUNNING);
+    return (va) => (interp.status === RUNNING ? cached(V.toNumber(va)) : 0);
   }
 
   /** Run a function whose frame holds its arguments; its return value (0 when none). */

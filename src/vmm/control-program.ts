@@ -10,10 +10,13 @@
 import type { Isa, StateElement } from '../isa/model.js';
 import type { GuestImage } from '../machine/image.js';
 import { placeImage } from '../machine/image.js';
-import { Machine } from '../machine/machine.js';
+import { Machine, type StepResult } from '../machine/machine.js';
 import type { CheckedIsa } from '../semantics/check-isa.js';
+import { Status, type Interpreter } from '../semantics/interpreter.js';
+import { TranslationCache } from '../semantics/translation-cache.js';
 import * as V from '../semantics/values.js';
 import { allocate, composerFor, type Allocation, type Composer } from './allocator.js';
+import { VirtualInterrupts } from './virtual-interrupts.js';
 
 /**
  * trap-and-emulate: every guest instruction runs directly in real user mode, exits are emulated
@@ -32,7 +35,10 @@ export interface Counters {
   emulated: number;
   /** Exits that became the guest's own trap, delivered at its virtual trap vector. */
   reflected: number;
-  /** Instructions interpreted outright (virtual supervisor code under the hybrid strategy). */
+  /**
+   * Instructions interpreted outright: virtual supervisor code under the hybrid strategy, and any
+   * step taken while a virtual interrupt is pending or no real relocation confines the guest.
+   */
   interpreted: number;
 }
 
@@ -70,6 +76,14 @@ interface Span {
   readonly count: number;
 }
 
+/** One setting of the description's `vmm.state`: bits hi..lo of an element, and their value. */
+interface Setting {
+  readonly element: StateElement;
+  readonly hi: number;
+  readonly lo: number;
+  readonly value: bigint;
+}
+
 export class ControlProgram {
   readonly real: Machine;
   readonly guests: readonly Guest[];
@@ -78,19 +92,30 @@ export class ControlProgram {
   /** General registers and pc: on the real machine while a guest runs directly. */
   private readonly carried: readonly Span[];
   private readonly userMode: number;
+  /** The `vmm.state` configuration, established on the real machine. */
+  private readonly settings: readonly Setting[];
+  private readonly interrupts: VirtualInterrupts;
+  /** The real machine's TLB, when the composer allows one. */
+  private readonly translations: TranslationCache | null;
 
   constructor(readonly checked: CheckedIsa, images: readonly GuestImage[], readonly options: ControlProgramOptions) {
     this.isa = checked.isa;
     const { composer, spec } = composerFor(this.isa);
     this.composer = options.composer ?? composer;
-    this.real = new Machine(checked, { exitOnTrap: true });
+    // A composer that keeps real page tables lets the real machine cache translations (a TLB),
+    // which the control program flushes at every resume.
+    const page = this.composer.pageSize;
+    this.translations = page === undefined ? null : new TranslationCache(page);
+    this.real = new Machine(checked, this.translations === null ? { exitOnTrap: true } : { exitOnTrap: true, translations: this.translations });
     const guestBase = this.isa.board?.ram.base ?? 0;
-    const allocations = allocate(this.real.ram, images.length, spec.granule);
+    const allocations = allocate(this.real.ram, images.length, spec.granule, this.composer.reserved ?? 0, this.composer.tableStorage ?? 0);
     this.guests = images.map((image, i) => {
       const allocation = allocations[i]!;
       const ram = this.real.ram.window(allocation.realBase, allocation.size, guestBase);
       const console = options.console;
       const virtual = new Machine(checked, console ? { ram, console: (b) => console(i, b) } : { ram });
+      // The guest's virtual steps store to its storage through this bus; a composer may need to know.
+      if (this.composer.written !== undefined) virtual.bus.watchRamWrites((pa, units) => this.composer.written?.(allocation, pa, units));
       placeImage(image, virtual.ram);
       virtual.pc = image.entry;
       return new Guest(i, virtual, allocation);
@@ -99,6 +124,18 @@ export class ControlProgram {
       .filter((e) => e.role === 'general' || e.role === 'pc')
       .map((e: StateElement) => ({ wide: e.wide, slot: e.slot, count: e.count }));
     this.userMode = this.isa.userMode.value;
+    this.settings = (this.isa.vmm?.settings ?? []).flatMap((s): Setting[] => {
+      const element = this.isa.state.get(s.element);
+      const field = s.field === null ? null : element?.fields.get(s.field) ?? null;
+      if (element === undefined || element === this.isa.mode) return [];
+      return [{ element, hi: field?.hi ?? element.width - 1, lo: field?.lo ?? 0, value: s.value }];
+    });
+    // The VMM runs its guests on a real machine in its `vmm:` configuration (pdp10: no User In-out).
+    for (const s of this.settings) {
+      const e = s.element;
+      this.real.interp.writeReg(e, V.deposit(e.width, this.real.interp.readReg(e), s.hi, s.lo, V.fromBigInt(s.value, s.hi - s.lo + 1)));
+    }
+    this.interrupts = new VirtualInterrupts(checked);
   }
 
   /**
@@ -125,26 +162,60 @@ export class ControlProgram {
         continue;
       }
       this.enter(g);
+      this.interrupts.mark(this.real);
+      // The run ends where a virtual device would raise an interrupt line of its own accord (the
+      // CLINT's timer): the bare machine would ask for the interrupt before the step after that.
+      const stop = Math.min(end, g.steps + Math.max(1, g.virtual.stepsUntilDeviceEvent()));
       let direct = 0;
-      let exited = false;
-      while (g.steps + direct < end) {
+      let exit: StepResult | null = null;
+      while (g.steps + direct < stop) {
         const r = this.real.step();
         if (r.kind === 'retired') {
           direct++;
+          // A step that changed what the interrupt condition reads ends the run: the next step asks.
+          if (this.interrupts.changed(this.real)) break;
           continue;
         }
-        if (r.kind === 'halt') g.outcome = { kind: 'escaped', code: r.code };
-        exited = r.kind === 'trap';
+        if (r.kind === 'halt') {
+          // The instruction's own semantics stopped the machine (a halt the description allows in
+          // user mode, e.g. the KA10 model's MODEL_LIMIT): a direct step, and the guest's halt. A
+          // halt a real device requested is an escape.
+          if (this.real.interp.status === Status.Halt) {
+            direct++;
+            g.outcome = { kind: 'halted', code: r.code };
+          } else {
+            g.outcome = { kind: 'escaped', code: r.code };
+          }
+        }
+        if (r.kind === 'trap') exit = r;
         break;
       }
       this.leave(g, direct);
-      if (exited) this.dispatch(g);
+      if (exit?.kind === 'trap') this.dispatch(g, exit);
     }
   }
 
-  /** Under the hybrid strategy, is the guest in a virtual supervisor mode (so interpreted)? */
+  /**
+   * Is the guest's next step interpreted on its virtual machine instead of run directly? Under the
+   * hybrid strategy while its virtual mode is not the user mode, or its virtual state is outside
+   * the `vmm:` configuration the real machine runs with (a KA10 guest that granted its user program
+   * User In-out: JSR would save the real flag, 0, in the PC word). Under either strategy while a
+   * virtual interrupt is pending (the virtual machine takes it), or while no real relocation
+   * confines the guest.
+   */
   private interprets(g: Guest): boolean {
-    return this.options.strategy === 'hybrid' && V.toNumber(g.virtual.interp.readReg(this.isa.mode)) !== this.userMode;
+    const v = g.virtual.interp;
+    if (this.options.strategy === 'hybrid' && (V.toNumber(v.readReg(this.isa.mode)) !== this.userMode || !this.configured(v))) return true;
+    return this.interrupts.pending(g.virtual) || !(this.composer.confines?.(v, g.allocation) ?? true);
+  }
+
+  /** Does the virtual state agree with every `vmm.state` setting? */
+  private configured(v: Interpreter): boolean {
+    for (const s of this.settings) {
+      const bits = V.slice(s.element.width, v.readReg(s.element), s.hi, s.lo);
+      if (V.toBigInt(bits) !== s.value) return false;
+    }
+    return true;
   }
 
   private interpretOne(g: Guest): void {
@@ -159,13 +230,14 @@ export class ControlProgram {
    * machine re-executes the instruction on virtual state — the interpreter routine when it
    * completes, the reflection of the guest's own trap when it traps.
    */
-  private dispatch(g: Guest): void {
+  private dispatch(g: Guest, exit: StepResult & { kind: 'trap' }): void {
     g.counters.exits++;
     const r = g.virtual.step();
     g.steps++;
     if (r.kind === 'halt') g.outcome = { kind: 'halted', code: r.code };
     else if (r.kind === 'trap') g.counters.reflected++;
     else g.counters.emulated++;
+    this.composer.afterExit?.(g.virtual.interp, this.real.interp, g.allocation, { cause: exit.cause, tval: exit.tval, step: r });
   }
 
   /** Resume `g` on the real machine: its registers and pc, real user mode, composed relocation. */
@@ -174,11 +246,13 @@ export class ControlProgram {
     const real = this.real.interp;
     real.writeReg(this.isa.mode, V.fromBigInt(BigInt(this.userMode), this.isa.mode.width));
     this.composer.compose(g.virtual.interp, real, g.allocation);
+    this.translations?.flush();
   }
 
   /** `g` left direct execution after `direct` steps: its registers back to virtual state, time credited. */
   private leave(g: Guest, direct: number): void {
     this.copy(this.real, g.virtual);
+    this.composer.release?.(g.virtual.interp, this.real.interp, g.allocation);
     g.steps += direct;
     g.counters.direct += direct;
     if (direct > 0) g.virtual.advanceTime(direct);

@@ -5,24 +5,11 @@
  * the virtual bound clipped so that no legal address leaves the allocation — an address past it
  * then traps in the real machine and the VMM gives the guest the fault the bare machine would.
  */
-import type { AllocatorSpec, StateRef } from '../isa/model.js';
-import type { Interpreter } from '../semantics/interpreter.js';
-import * as V from '../semantics/values.js';
+import type { RelocationBoundsSpec } from '../isa/model.js';
 import type { Composer } from './allocator.js';
+import { readRef as read, writeRef as write } from './state-ref.js';
 
-function read(interp: Interpreter, ref: StateRef): number {
-  const v = V.toNumber(interp.readReg(ref.element));
-  return ref.field === null ? v : V.toNumber(V.slice(ref.element.width, v, ref.field.hi, ref.field.lo));
-}
-
-function write(interp: Interpreter, ref: StateRef, value: number): void {
-  const e = ref.element;
-  if (ref.field === null) return interp.writeReg(e, V.fromBigInt(BigInt(value), e.width));
-  const fw = ref.field.hi - ref.field.lo + 1;
-  interp.writeReg(e, V.deposit(e.width, interp.readReg(e), ref.field.hi, ref.field.lo, V.fromBigInt(BigInt(value), fw)));
-}
-
-export function relocationBounds(spec: AllocatorSpec): Composer {
+export function relocationBounds(spec: RelocationBoundsSpec): Composer {
   const g = spec.granule;
   return {
     compose(virtual, real, allocation) {

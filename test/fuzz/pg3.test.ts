@@ -63,6 +63,7 @@ describe(`pg3 under trap-and-emulate (seed ${SEED}, ${RUNS} runs; FUZZ_SEED to r
     const options = { strategy: 'trap-and-emulate' as const, steps: 3, offset: 0x100 };
     expect(checkFidelity(checked, [guest(0x1111n), guest(0x2222n)], options)).toBeNull();
     const spec = isa.vmm!.allocator!;
+    if (spec.kind !== 'relocation-bounds') throw new Error('pg3 declares a relocation-bounds allocator');
     const forgetful: Composer = { compose: (v, r, a) => relocationBounds(spec).compose(v, r, { realBase: 0, size: a.size }) };
     expect(checkFidelity(checked, [guest(0x1111n), guest(0x2222n)], { ...options, composer: forgetful })).toMatch(/^guest 1: GR\[1\]: bare 0x00002222, under the VMM 0x00001111/);
   });

@@ -96,7 +96,9 @@ describe('pdp10: the description', () => {
     expect(['PL', 'PH', 'WPH', 'RL', 'RH'].map((n) => reg(n).role)).toEqual(Array(5).fill('relocation'));
     expect(USERIO.role).toBe('control');
     expect(isa.board?.ram).toEqual({ base: 0, size: 262144 });
-    expect(isa.vmm).toBeNull();
+    // The VMM: user programs without User In-out, the two-segment registers composed with each guest's storage.
+    expect(isa.vmm?.settings.map((s) => [s.element, s.value])).toEqual([['USERIO', 0n]]);
+    expect(isa.vmm?.allocator).toMatchObject({ kind: 'two-segment', granule: 1024, accumulators: 16 });
     expect(checked.instructions).toHaveLength(isa.instructions.length);
   });
 

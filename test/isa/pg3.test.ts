@@ -71,9 +71,11 @@ describe('pg3: the description', () => {
     expect(R.role).toBe('relocation');
     expect(isa.board?.ram).toEqual({ base: 0, size: 65536 });
     // P&G §3: the VMM composes R = (l, b) with each guest's block of storage.
-    expect(isa.vmm?.allocator).toMatchObject({ kind: 'relocation-bounds', granule: 256 });
-    expect(isa.vmm?.allocator?.base.field?.name).toBe('l');
-    expect(isa.vmm?.allocator?.bound.field?.name).toBe('b');
+    const allocator = isa.vmm?.allocator;
+    expect(allocator).toMatchObject({ kind: 'relocation-bounds', granule: 256 });
+    if (allocator?.kind !== 'relocation-bounds') throw new Error('pg3 declares a relocation-bounds allocator');
+    expect(allocator.base.field?.name).toBe('l');
+    expect(allocator.bound.field?.name).toBe('b');
     expect(checked.instructions).toHaveLength(isa.instructions.length);
   });
 

@@ -145,6 +145,20 @@ export class Clint implements MmioDevice {
     this.driveMtip(high > this.mtimecmpHigh || (high === this.mtimecmpHigh && this.stateWord(mtime, 0) >= this.mtimecmpLow));
   }
 
+  /**
+   * Steps until MTIP rises: mtimecmp − mtime while mtime < mtimecmp (mtime counts steps); one when
+   * mtime has reached mtimecmp but the line is not yet driven high (mtime set directly); Infinity
+   * when the line is high already or not wired.
+   */
+  stepsUntilInterrupt(): number {
+    const line = this.wiring.mtip;
+    if (line === null) return Infinity;
+    const now = toBigInt(this.ctx.readState(this.wiring.mtime));
+    if (now < this.mtimecmp) return Number(this.mtimecmp - now);
+    const level = toBigInt(slice(line.element.width, this.ctx.readState(line.element), line.hi, line.lo));
+    return level === 0n ? 1 : Infinity;
+  }
+
   private registerValue(at: number): bigint {
     switch (at) {
       case MSIP: return BigInt(this.msip);

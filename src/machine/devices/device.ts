@@ -21,6 +21,11 @@ export interface MmioDevice {
   write(offset: number, bits: number, value: Bits): void;
   /** Called by the machine after each step, to drive interrupt lines from device state. */
   tick?(): void;
+  /**
+   * Steps (ticks) until the device raises an interrupt line by itself, with no access to it in
+   * between — a timer's deadline; Infinity when it will not. Absent for a device with no such line.
+   */
+  stepsUntilInterrupt?(): number;
 }
 
 /**

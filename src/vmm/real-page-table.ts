@@ -1,0 +1,120 @@
+/**
+ * Real page tables in the ISA's own format, written by the VMM into storage of its own (a pool of
+ * pages outside every guest's allocation) and walked by the real machine's `translate` while a
+ * guest runs directly. The format comes from `vmm.allocator` (kind `page-table`): page size, levels,
+ * index bits, entry size and the entry's bit positions — for RISC-V Sv32 (Privileged ISA §4.3.1):
+ * 4096-byte pages, two levels of 10 index bits, 32-bit entries with V R W X U A D in bits 0-4, 6, 7
+ * and the PPN in bits 31:10.
+ *
+ * Every table is one page. A pointer entry has V set and the next table's page number; a leaf
+ * has V, its permissions, U (the real machine runs the guest in its user mode), and A and D set
+ * already so that the real walk never writes a shadow table.
+ */
+import type { AccessKind, PageTableSpec } from '../isa/model.js';
+import type { PhysicalBus } from '../semantics/interpreter.js';
+import * as V from '../semantics/values.js';
+
+/** The accesses a leaf grants. */
+export type Grants = ReadonlySet<AccessKind>;
+
+export class RealPageTables {
+  /** Units per entry. */
+  private readonly entryUnits: number;
+  /** Virtual-address bits of the page offset, and of each level's index (level 0 is the leaf's). */
+  private readonly offsetBits: number;
+  private readonly indexWidths: readonly number[];
+  /** The next free page of the pool. */
+  private next: number;
+
+  /**
+   * @param spec the real tables' format
+   * @param addressWidth bits of a virtual address
+   * @param unit bits per memory unit
+   * @param pool the VMM storage the tables live in: [base, base + size), in units, page-aligned
+   */
+  constructor(
+    private readonly spec: PageTableSpec,
+    addressWidth: number,
+    unit: number,
+    private readonly pool: { readonly base: number; readonly size: number },
+  ) {
+    this.entryUnits = spec.pteSize / unit;
+    this.offsetBits = Math.log2(spec.pageSize);
+    const top = addressWidth - this.offsetBits - (spec.levels - 1) * spec.indexBits;
+    this.indexWidths = Array.from({ length: spec.levels }, (_, level) => (level === spec.levels - 1 ? top : spec.indexBits));
+    this.next = pool.base;
+  }
+
+  /** Every page of the pool free again (the tables in it are abandoned). */
+  reset(): void {
+    this.next = this.pool.base;
+  }
+
+  /** A zeroed page of the pool for a table (a root), or null when the pool is used up. */
+  allocate(bus: PhysicalBus): number | null {
+    const page = this.next;
+    if (page + this.spec.pageSize > this.pool.base + this.pool.size) return null;
+    this.next += this.spec.pageSize;
+    for (let at = page; at < page + this.spec.pageSize; at += this.entryUnits) bus.write(at, this.spec.pteSize, 0, 'store');
+    return page;
+  }
+
+  /**
+   * Map the page of `va` under `root` to the real page at unit address `target`, granting
+   * `grants`; pointer tables on the way are allocated as needed. Returns the leaf entry's address,
+   * or null when the pool ran out (nothing mapped).
+   */
+  install(bus: PhysicalBus, root: number, va: number, target: number, grants: Grants): number | null {
+    const { pte, pteSize } = this.spec;
+    let table = root;
+    for (let level = this.spec.levels - 1; level > 0; level--) {
+      const at = table + this.index(va, level) * this.entryUnits;
+      const entry = V.toBigInt(bus.read(at, pteSize, 'load') ?? 0);
+      if ((entry >> BigInt(pte.V)) & 1n) {
+        table = this.pageOf(entry) * this.spec.pageSize;
+        continue;
+      }
+      const next = this.allocate(bus);
+      if (next === null) return null;
+      bus.write(at, pteSize, this.entry(next, []), 'store');
+      table = next;
+    }
+    const leaf = table + this.index(va, 0) * this.entryUnits;
+    const bits = [pte.U, pte.A, pte.D];
+    if (grants.has('load')) bits.push(pte.R);
+    if (grants.has('store')) bits.push(pte.W);
+    if (grants.has('fetch')) bits.push(pte.X);
+    bus.write(leaf, pteSize, this.entry(target, bits), 'store');
+    return leaf;
+  }
+
+  /** Unmap the leaf entry at `leaf` (an address `install` returned). */
+  clear(bus: PhysicalBus, leaf: number): void {
+    bus.write(leaf, this.spec.pteSize, 0, 'store');
+  }
+
+  /** The register value that names `root`: its page number. */
+  rootNumber(root: number): number {
+    return root / this.spec.pageSize;
+  }
+
+  /** The index into a level-`level` table of `va` (level 0: the leaf table). */
+  private index(va: number, level: number): number {
+    const shift = this.offsetBits + level * this.spec.indexBits;
+    return Math.floor(va / 2 ** shift) % 2 ** this.indexWidths[level]!;
+  }
+
+  /** A valid entry for the page at unit address `page`, with the given bits set as well. */
+  private entry(page: number, bits: readonly number[]): V.Bits {
+    const { pte, pteSize, pageSize } = this.spec;
+    let e = (BigInt(page / pageSize) << BigInt(pte.ppn.lo)) | (1n << BigInt(pte.V));
+    for (const b of bits) e |= 1n << BigInt(b);
+    return V.fromBigInt(e, pteSize);
+  }
+
+  /** The page number in an entry. */
+  private pageOf(entry: bigint): number {
+    const { hi, lo } = this.spec.pte.ppn;
+    return Number((entry >> BigInt(lo)) & V.maskOf(hi - lo + 1));
+  }
+}
