@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError, type Diagnostic } from '../../src/diagnostic.js';
 import { Bus, decodeToHost } from '../../src/machine/bus.js';
 import type { MmioDevice } from '../../src/machine/devices/device.js';
 import { Ram } from '../../src/machine/memory.js';
 import type { Bits } from '../../src/semantics/values.js';
+import { diagnosticOf } from '../support/diagnostic.js';
 
 const RAM_BASE = 0x8000_0000;
 const RAM_SIZE = 0x1_0000;
@@ -26,15 +26,6 @@ class Probe implements MmioDevice {
   }
 }
 
-function diagnosticOf(f: () => unknown): Diagnostic | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.diagnostics[0];
-    throw e;
-  }
-  return undefined;
-}
 
 function board(): { bus: Bus; uart: Probe; clint: Probe } {
   const uart = new Probe('uart', 0x1000_0000, 8);

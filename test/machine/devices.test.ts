@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError, type Diagnostic } from '../../src/diagnostic.js';
 import type { BitField, Device, Role, StateElement } from '../../src/isa/model.js';
 import { Clint } from '../../src/machine/devices/clint.js';
 import type { DeviceContext } from '../../src/machine/devices/device.js';
@@ -8,6 +7,7 @@ import { Ns16550a } from '../../src/machine/devices/ns16550a.js';
 import { createDevice, type DeviceIsa } from '../../src/machine/devices/registry.js';
 import { SifiveTest } from '../../src/machine/devices/sifive-test.js';
 import type { Bits } from '../../src/semantics/values.js';
+import { diagnosticOf } from '../support/diagnostic.js';
 
 const pos = { file: 'board.yaml', line: 7, col: 5 };
 
@@ -204,15 +204,6 @@ describe('SiFive test finisher', () => {
   });
 });
 
-function diagnosticOf(f: () => unknown): Diagnostic | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.diagnostics[0];
-    throw e;
-  }
-  return undefined;
-}
 
 function device(model: string, options: Record<string, string | number> = {}): Device {
   return { model, base: 0x0200_0000, options: new Map(Object.entries(options)), pos };

@@ -3,11 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError, type Diagnostic } from '../../src/diagnostic.js';
+import { InputError } from '../../src/diagnostic.js';
 import type { Board } from '../../src/isa/model.js';
 import { parseElf } from '../../src/machine/elf.js';
 import { loadGuestImage, placeImage, type GuestImage } from '../../src/machine/image.js';
 import { Ram } from '../../src/machine/memory.js';
+import { diagnosticOf } from '../support/diagnostic.js';
 
 const HELLO = join(import.meta.dirname, '../../guests/riscv32/hello/hello.elf');
 const FIXTURES = join(import.meta.dirname, '../fixtures/elf');
@@ -19,15 +20,6 @@ const tiny64 = new Uint8Array(readFileSync(join(FIXTURES, 'tiny-64.elf')));
 const EM_RISCV = 243;
 const PT_LOAD = 1;
 
-function diagnosticOf(f: () => unknown): Diagnostic | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.diagnostics[0];
-    throw e;
-  }
-  return undefined;
-}
 
 /** The elf/invalid message for `bytes`, or a failure when it parses. */
 function rejection(bytes: Uint8Array): string {
