@@ -31,9 +31,14 @@ const MAPPED = 8;
 const UART = 0x1000_0000;
 const CLINT = 0x0200_0000;
 const MTIME_MAX = (1n << 64n) - 1n;
-/** The M- and S-mode trap handlers, in bytes from the RAM base (after the program's repetitions). */
+/**
+ * Trap handlers, in bytes from the RAM base (after the program's repetitions): each steps past the
+ * trapping instruction and returns to the mode it came from, or goes on in the handler's mode.
+ */
 const M_HANDLER = CODE + 0x800;
 const S_HANDLER = CODE + 0x810;
+const M_STAY = CODE + 0x820;
+const S_STAY = CODE + 0x830;
 
 // mstatus bits that matter: SIE MIE SPIE MPIE SPP MPP MPRV SUM MXR TVM TW TSR.
 const MSTATUS_BITS = 0x007e19aan;
@@ -94,9 +99,9 @@ export function caseArbitraries(isa: Isa): { randomCase: fc.Arbitrary<GuestCase>
   /** An address in the program (a trap vector, a return address), with random low bits. */
   const inProgram = (words: number): fc.Arbitrary<bigint> =>
     fc.tuple(fc.integer({ min: 0, max: words - 1 }), fc.integer({ min: 0, max: 3 })).map(([i, low]) => BigInt(RAM + CODE + 4 * i + low));
-  /** A trap vector: mostly the handler that steps past the trapping instruction, or into the program. */
-  const vector = (handler: number, words: number): fc.Arbitrary<bigint> =>
-    fc.oneof({ weight: 3, arbitrary: fc.constant(BigInt(RAM + handler)) }, { weight: 1, arbitrary: inProgram(words) });
+  /** A trap vector: mostly a handler that steps past the trapping instruction, or into the program. */
+  const vector = (handler: number, stay: number, words: number): fc.Arbitrary<bigint> =>
+    fc.oneof({ weight: 2, arbitrary: fc.constant(BigInt(RAM + handler)) }, { weight: 1, arbitrary: fc.constant(BigInt(RAM + stay)) }, { weight: 1, arbitrary: inProgram(words) });
   const sometimes = (a: fc.Arbitrary<bigint>): fc.Arbitrary<bigint> => fc.oneof({ weight: 3, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: a });
   const delegation = fc.oneof({ weight: 2, arbitrary: fc.constant(0xffff_ffffn) }, { weight: 1, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: word });
   /** The CSRs and counters of a case, and the mode it starts in. */
@@ -105,7 +110,7 @@ export function caseArbitraries(isa: Isa): { randomCase: fc.Arbitrary<GuestCase>
     mstatus, satp,
     // Interrupts enabled and pending now and then: the handlers do not clear them, so they would take over.
     medeleg: delegation, mideleg: delegation, mie: sometimes(word), mip: sometimes(word),
-    mtvec: vector(M_HANDLER, words), stvec: vector(S_HANDLER, words), mepc: inProgram(words), sepc: inProgram(words),
+    mtvec: vector(M_HANDLER, M_STAY, words), stvec: vector(S_HANDLER, S_STAY, words), mepc: inProgram(words), sepc: inProgram(words),
     mcounteren: word, scounteren: word,
     reservationValid: fc.constantFrom(0n, 1n),
     // mtime just short of mtimecmp's reset value (all ones) makes the timer fire mid-run.
@@ -119,10 +124,13 @@ export function caseArbitraries(isa: Isa): { randomCase: fc.Arbitrary<GuestCase>
    * its epc past the trapping instruction and returns, as a kernel that emulates or skips it.
    */
   const { encode } = createAssembler(isa);
+  const handler = (at: number, lines: readonly string[]): [number, bigint][] => lines.flatMap((line, i) => wordBytes(at + 4 * i, encode(line)));
   const handlers = [
-    ...['csrrs x7, 0x341, x0', 'addi x7, x7, 4', 'csrrw x0, 0x341, x7', 'mret'].map((line, i) => wordBytes(M_HANDLER + 4 * i, encode(line))),
-    ...['csrrs x7, 0x141, x0', 'addi x7, x7, 4', 'csrrw x0, 0x141, x7', 'sret'].map((line, i) => wordBytes(S_HANDLER + 4 * i, encode(line))),
-  ].flat();
+    ...handler(M_HANDLER, ['csrrs x7, 0x341, x0', 'addi x7, x7, 4', 'csrrw x0, 0x341, x7', 'mret']),
+    ...handler(S_HANDLER, ['csrrs x7, 0x141, x0', 'addi x7, x7, 4', 'csrrw x0, 0x141, x7', 'sret']),
+    ...handler(M_STAY, ['csrrs x7, 0x341, x0', 'addi x7, x7, 4', 'jalr x0, 0(x7)']),
+    ...handler(S_STAY, ['csrrs x7, 0x141, x0', 'addi x7, x7, 4', 'jalr x0, 0(x7)']),
+  ];
   const repeated = (program: readonly ProgramInstruction[], words: number): [number, bigint][] => {
     const w = programWords(isa, program).map((x) => x.word);
     const out: [number, bigint][] = [...handlers];
@@ -194,7 +202,7 @@ export function caseArbitraries(isa: Isa): { randomCase: fc.Arbitrary<GuestCase>
       x29: fc.oneof(mstatus, fc.constantFrom(1n << 18n, 1n << 19n, 1n << 17n, 3n << 11n, 1n << 11n, 1n << 8n)),
       x30: satp,
       x31: inProgram(PAGING_WORDS),
-      ...control(PAGING_WORDS, [1n, 1n, 1n, 3n]),
+      ...control(PAGING_WORDS, [1n, 3n]),
     }).map(({ page: pages, entries, x29, x30, x31, ...rest }) => {
       const X = Array.from({ length: 32 }, (_, i) => BigInt(i * 0x1111_1111 % 2 ** 32));
       pages.forEach((a, i) => { X[8 + i] = a; X[16 + i] = BigInt(pteAddress(i)); });

@@ -71,10 +71,20 @@ function underVmm(images: readonly GuestImage[], slice = 10_000): { cp: ControlP
   return { cp, consoles };
 }
 
+/** Each shipped guest alone under the VMM, run once for all the tests that look at it. */
+const alone = new Map<string, ReturnType<typeof underVmm>>();
+const runAlone = (name: string): ReturnType<typeof underVmm> => {
+  const known = alone.get(name);
+  if (known !== undefined) return known;
+  const run = underVmm([elf(name)]);
+  alone.set(name, run);
+  return run;
+};
+
 describe('riscv32 guests under trap-and-emulate with shadow Sv32 tables', () => {
   for (const name of guests) {
     it(`${name} prints what it prints on the bare machine and on QEMU (expected.txt), and exits 0`, () => {
-      const { cp, consoles } = underVmm([elf(name)]);
+      const { cp, consoles } = runAlone(name);
       expect(consoles[0]).toBe(expected(name));
       expect(cp.guests[0]!.outcome).toEqual({ kind: 'halted', code: 0 });
     });
@@ -110,7 +120,7 @@ describe('riscv32 guests under trap-and-emulate with shadow Sv32 tables', () => 
   });
 
   it('innocuous instructions run directly: a compute-bound guest exits only for its device accesses', () => {
-    const { cp } = underVmm([elf('compute')]);
+    const { cp } = runAlone('compute');
     const c = cp.guests[0]!.counters;
     expect(c.direct).toBeGreaterThan(1000 * c.exits);
   });
@@ -287,7 +297,7 @@ describe('laws of the shadow page tables', () => {
   });
 
   it('the real machine keeps its own state: real mie stays 0, so no real interrupt ever fires', () => {
-    const { cp } = underVmm([elf('privilege')]);
+    const { cp } = runAlone('privilege');
     expect(cp.real.interp.readReg(isa.state.get('mie')!)).toBe(0);
     expect(cp.guests[0]!.counters.interpreted).toBeGreaterThan(0);   // the virtual timer interrupt
   });
