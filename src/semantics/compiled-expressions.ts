@@ -161,14 +161,14 @@ export class ExpressionCompiler {
     }
   }
 
-  /** A shift amount for a ≤ 32-bit shift: any width, as a number (amounts past 64 shift everything out alike). */
+  /** A shift amount for a ≤ 32-bit shift, of whatever width, as a number (amounts past 64 shift everything out alike). */
   private amountNum(e: IExpr): NumFn {
     if (e.w <= V.NARROW) return this.num(e);
     const n = this.big(e);
     return (f) => { const v = n(f); return v > 64n ? 64 : Number(v); };
   }
 
-  /** A shift amount for a 33..64-bit shift: any width, as a bigint. */
+  /** A shift amount for a 33..64-bit shift, of whatever width, as a bigint. */
   private amountBig(e: IExpr): BigFn {
     if (e.w > V.NARROW) return this.big(e);
     const n = this.num(e);
