@@ -7,6 +7,7 @@
 import type { AccessKind, Cause, StateElement } from '../isa/model.js';
 import type { CheckedIsa } from './check-isa.js';
 import type { Body, IExpr, IStmt } from './ir.js';
+import { arith, compare } from './operators.js';
 import * as V from './values.js';
 import type { Bits } from './values.js';
 
@@ -232,8 +233,8 @@ export class Interpreter {
       case 'slice': return V.slice(e.e.w, this.eval(e.e, f), e.hi, e.lo);
       case 'not': return V.not(e.w, this.eval(e.e, f));
       case 'neg': return V.neg(e.w, this.eval(e.e, f));
-      case 'arith': return this.arith(e.op, e.w, this.eval(e.a, f), this.eval(e.b, f));
-      case 'compare': return this.compare(e.op, e.a.w, this.eval(e.a, f), this.eval(e.b, f)) ? 1 : 0;
+      case 'arith': return arith(e.op, e.w, this.eval(e.a, f), this.eval(e.b, f));
+      case 'compare': return compare(e.op, e.a.w, this.eval(e.a, f), this.eval(e.b, f)) ? 1 : 0;
       case 'logic': {
         const a = V.truthy(this.eval(e.a, f));
         if (e.op === '&&' ? !a : a) return a ? 1 : 0;
@@ -275,43 +276,6 @@ export class Interpreter {
     this.raise(this.checked.isa.accessFault[access], tval);
     return w <= V.NARROW ? 0 : 0n;
   }
-
-  private arith(op: IExpr & { k: 'arith' } extends { op: infer O } ? O : never, w: number, a: Bits, b: Bits): Bits {
-    switch (op) {
-      case '+': return V.add(w, a, b);
-      case '-': return V.sub(w, a, b);
-      case '*': return V.mul(w, a, b);
-      case '/': return V.udiv(w, a, b);
-      case '%': return V.urem(w, a, b);
-      case '&': return V.and(w, a, b);
-      case '|': return V.or(w, a, b);
-      case '^': return V.xor(w, a, b);
-      case '<<': return V.shl(w, a, shiftAmount(b));
-      case '>>': return V.shr(w, a, shiftAmount(b));
-      case '>>>': return V.sar(w, a, shiftAmount(b));
-      default: return exhaustive(op);
-    }
-  }
-
-  private compare(op: IExpr & { k: 'compare' } extends { op: infer O } ? O : never, w: number, a: Bits, b: Bits): boolean {
-    switch (op) {
-      case '==': return a === b;
-      case '!=': return a !== b;
-      case '<': return a < b;
-      case '<=': return a <= b;
-      case '>': return a > b;
-      case '>=': return a >= b;
-      case '<s': return V.slt(w, a, b);
-      case '<=s': return !V.slt(w, b, a);
-      case '>s': return V.slt(w, b, a);
-      case '>=s': return !V.slt(w, a, b);
-      default: return exhaustive(op);
-    }
-  }
-}
-
-function shiftAmount(b: Bits): number {
-  return typeof b === 'number' ? b : b > 64n ? 64 : Number(b);
 }
 
 function exhaustive(x: never): never {
