@@ -2,8 +2,11 @@
  * Classifies one instruction (or variant) by DESIGN.md §3, each class with its evidence, over all
  * states and under the `vmm:` configuration. Proofs first (proofs.ts); whatever they leave open
  * goes to the witness search (witness.ts):
- * - privileged: proven, or a counterexample witnessed (not privileged), or `unknown` (no
- *   counterexample in `runs` and then 10 × `runs` more: presumed privileged);
+ * - privileged (docs/audit.md: traps in every user-mode state, completes in some supervisor-mode
+ *   state): proven; or not privileged, proven (nothing completes in supervisor mode) or witnessed
+ *   (a user-mode state that completes); or, when every user-mode state is proven to trap,
+ *   witnessed by a supervisor-mode state that completes; otherwise `unknown` (nothing found in
+ *   `runs` and then 10 × `runs` more: presumed privileged when a supervisor state completes);
  * - each sensitivity, and timing dependence: proven absent, or witnessed, or `unknown` (no
  *   witness: presumed absent);
  * - user-sensitive: a sensitivity witness in user mode, or a search restricted to user mode;
@@ -69,7 +72,9 @@ export function classify(subject: Subject, config: Configuration, options: Class
   };
   const inUser = (w: Witness | null): boolean => w !== null && w.states.some((s) => s.mode === isa.userMode.name);
 
-  const privileged = facts.privileged ? proven(true) : find('privileged', true);
+  const privileged = facts.privileged ? proven(true)
+    : facts.supervisorNeverCompletes ? proven(false)
+    : privilegedBySearch(facts.userAlwaysTraps, find);
   const sensitivity = (c: Sensitivity): ClassVerdict => (absent(facts, c).all ? proven(false) : find(c, false));
   const classes: Record<Sensitivity, ClassVerdict> = {
     controlSensitive: sensitivity('controlSensitive'),
@@ -83,7 +88,7 @@ export function classify(subject: Subject, config: Configuration, options: Class
   // mode the guest sees the same mode as on the bare machine. Control-sensitivity in a user-mode
   // state and location- or resource-sensitivity between two user-mode states do count.
   const userSensitive = ((): ClassVerdict => {
-    if (privileged.value && privileged.evidence === 'proven') return proven(false);
+    if (facts.userAlwaysTraps) return proven(false);
     for (const c of USER_SENSITIVITIES) if (inUser(classes[c].witness)) return classes[c];
     const parts: ClassVerdict[] = [];
     for (const c of USER_SENSITIVITIES) {
@@ -97,6 +102,20 @@ export function classify(subject: Subject, config: Configuration, options: Class
 
   const timingDependent = facts.notTimingDependent ? proven(false) : find('timingDependent', false);
   return { privileged, ...classes, userSensitive, timingDependent, innocuous: innocuousOf(classes) };
+}
+
+/**
+ * Privileged where the proofs leave it open: a user-mode state that completes refutes it (unless
+ * every user-mode state is proven to trap); then a supervisor-mode state that completes confirms
+ * it — with a proof of the user half that is a witnessed verdict, without one it stays presumed.
+ */
+function privilegedBySearch(userAlwaysTraps: boolean, find: (kind: SearchKind, presumed: boolean) => ClassVerdict): ClassVerdict {
+  const user = userAlwaysTraps ? null : find('privileged', true);
+  if (user !== null && user.evidence === 'witnessed') return user;
+  const supervisor = find('supervisorCompletes', false);
+  const runs = (user?.runs ?? 0) + supervisor.runs;
+  if (!supervisor.value) return { value: false, evidence: 'unknown', witness: null, runs };
+  return userAlwaysTraps ? { ...supervisor, value: true, runs } : { value: true, evidence: 'unknown', witness: null, runs };
 }
 
 /** Innocuous: none of the four sensitivities; its evidence is theirs. */

@@ -21,10 +21,6 @@ export interface Observation {
   readonly differences: readonly Difference[];
 }
 
-function excluded(o: Outcome): boolean {
-  return o.kind === 'error' || (o.kind === 'trap' && o.cause.memory);
-}
-
 const ROLE_WORDS = {
   relocation: 'relocation (storage moved to match)', control: 'other control', timing: 'timing',
 } as const;
@@ -44,19 +40,14 @@ export function examine(subject: Subject, kind: SearchKind, config: Configuratio
   const mode = modeName(isa, m);
   const base = SEARCHES[kind].base;
   switch (base) {
-    case 'privileged': {
+    case 'privileged': case 'supervisorCompletes': {
+      // A user-mode state that completes shows it is not privileged; a supervisor-mode state that
+      // completes is the other half of privileged (docs/audit.md).
       const s = stateIn(draw.values, m, [m]);
       const o = run(s);
-      if (excluded(o)) return null;
-      const inUser = m === isa.userMode.value;
-      if (inUser && o.kind === 'completed') {
-        return { summary: `completes in user mode ${mode}`, states: [witnessState(isa, s)], differences: effects(isa, s, o) };
-      }
-      if (!inUser && o.kind === 'trap') {
-        const trap: Difference = { location: 'trap', a: '', b: o.cause.name };
-        return { summary: `traps (${o.cause.name}) in supervisor mode ${mode}`, states: [witnessState(isa, s)], differences: [trap] };
-      }
-      return null;
+      if (o.kind !== 'completed') return null;
+      const words = base === 'privileged' ? 'user' : 'supervisor';
+      return { summary: `completes in ${words} mode ${mode}`, states: [witnessState(isa, s)], differences: effects(isa, s, o) };
     }
     case 'controlSensitive': {
       const s = stateIn(draw.values, m, [m]);

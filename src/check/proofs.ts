@@ -1,8 +1,12 @@
 /**
  * Static proofs over every path of a variant (paths.ts), with its fixed fields as constants and,
  * under a configuration, the configured bits as constants in every state it constrains:
- * - privileged: with the mode fixed to user, every path traps (a memory-trap path is an excluded
- *   state, so any trap will do); with the mode fixed to supervisor, no path takes a non-memory trap;
+ * - privileged (docs/audit.md): with the mode fixed to user, every path traps (a memory-trap path
+ *   is an excluded state, so any trap will do) — `userAlwaysTraps`; with the mode fixed to
+ *   supervisor, no path takes a non-memory trap and some path completes, so every supervisor-mode
+ *   state completes — together `privileged`;
+ * - not privileged: with the mode fixed to supervisor, every path takes a non-memory trap, so no
+ *   supervisor-mode state completes — `supervisorNeverCompletes`;
  * - not control-sensitive (in mode m): no path that completes under mode m may change an element
  *   of role mode, relocation or control — directly or in any function it calls (writing the value
  *   an element is known to hold, like the mode it is in, changes nothing);
@@ -19,12 +23,27 @@
  */
 import type { Role, StateElement } from '../isa/model.js';
 import { constrains, knownBits, type Configuration } from './configuration.js';
-import { explore, type Exploration, type ModeAssumption } from './paths.js';
+import * as V from '../semantics/values.js';
+import { explore, type Exploration, type ModeAssumption, type PathSummary } from './paths.js';
 import { CONTROL_ROLES } from './searches.js';
-import { fixedBits, fixedWord, type Subject } from './subject.js';
+import { fieldsOf, fixedBits, fixedWord, type Subject } from './subject.js';
+
+/** The widest free field a proof splits on, in bits (at most 2^12 explorations). */
+const SPLIT_WIDTH = 12;
+
+/** One free field fixed to one value, for a case split. */
+interface Split {
+  readonly field: number;
+  readonly value: bigint;
+}
 
 export interface StaticFacts {
+  /** Every user-mode state traps and every supervisor-mode state completes (or memory-traps). */
   readonly privileged: boolean;
+  /** Every user-mode state traps. */
+  readonly userAlwaysTraps: boolean;
+  /** No supervisor-mode state completes: every path there takes a non-memory trap. */
+  readonly supervisorNeverCompletes: boolean;
   readonly notControlSensitive: boolean;
   readonly notUserControlSensitive: boolean;
   readonly notModeSensitive: boolean;
@@ -41,19 +60,30 @@ export interface StaticFacts {
 export function proveStatically(subject: Subject, config: Configuration): StaticFacts {
   const isa = subject.sandbox.isa;
   const known = knownBits(config);
-  const run = (mode: ModeAssumption, taint: ReadonlySet<StateElement>, constrained: boolean, movedStorage = false): Exploration => explore({
-    checked: subject.sandbox.view,
-    body: subject.sandbox.view.instructions[subject.index]!,
-    fields: fixedBits(subject),
-    excludes: subject.excluded,
-    word: fixedWord(subject),
-    wordWidth: isa.instructions[subject.index]!.encoding.width,
-    mode,
-    taint,
-    known: constrained ? known : new Map(),
-    movedStorage,
-    merge: subject.merge,
-  });
+  const encoding = isa.instructions[subject.index]!.encoding;
+  const run = (mode: ModeAssumption, taint: ReadonlySet<StateElement>, constrained: boolean, movedStorage = false, split?: Split): Exploration => {
+    const fields = fixedBits(subject);
+    const excludes = new Map(subject.excluded);
+    let word = fixedWord(subject);
+    if (split !== undefined) {
+      fields[split.field] = V.fromBigInt(split.value, encoding.fields[split.field]!.width);
+      excludes.delete(split.field);
+      if (subject.free.length === 1) word = subject.sandbox.word(subject.index, fieldsOf(subject, [split.value]));
+    }
+    return explore({
+      checked: subject.sandbox.view,
+      body: subject.sandbox.view.instructions[subject.index]!,
+      fields,
+      excludes,
+      word,
+      wordWidth: encoding.width,
+      mode,
+      taint,
+      known: constrained ? known : new Map(),
+      movedStorage,
+      merge: subject.merge,
+    });
+  };
   const inMode = (m: number, taint: ReadonlySet<StateElement> = new Set(), movedStorage = false): Exploration =>
     run({ kind: 'constant', value: m }, taint, constrains(config, m), movedStorage);
   const supervisor = isa.modes[isa.modes.length - 1]!.value;
@@ -73,11 +103,33 @@ export function proveStatically(subject: Subject, config: Configuration): Static
   };
   const untainted = (x: Exploration): boolean => decided(x) && completing(x).every((p) => !p.visibleTaint);
 
-  const userX = perMode.get(user)!;
   const supX = perMode.get(supervisor)!;
-  const privileged = decided(userX) && decided(supX)
-    && userX.paths.every((p) => p.end === 'trap')
+  /**
+   * Every path in mode m ends as `ok` says: in one exploration, or — where that cannot tell,
+   * because it does not correlate two tests of one field (a CSR number's privilege bits, then
+   * its range) — for each value of one free field of at most SPLIT_WIDTH bits in turn.
+   */
+  const everyPath = (m: number, ok: (p: PathSummary) => boolean): boolean => {
+    const x = perMode.get(m)!;
+    if (decided(x) && x.paths.every(ok)) return true;
+    const constrained = constrains(config, m);
+    const mode: ModeAssumption = { kind: 'constant', value: m };
+    return subject.free.some((field) => {
+      const width = encoding.fields[field]!.width;
+      if (width > SPLIT_WIDTH) return false;
+      const skip = subject.excluded.get(field);
+      for (let v = 0n; v < 1n << BigInt(width); v++) {
+        if (skip?.has(v) === true) continue;
+        const y = run(mode, new Set(), constrained, false, { field, value: v });
+        if (!decided(y) || !y.paths.every(ok)) return false;
+      }
+      return true;
+    });
+  };
+  const userAlwaysTraps = everyPath(user, (p) => p.end === 'trap');
+  const privileged = userAlwaysTraps && decided(supX) && completing(supX).length > 0
     && supX.paths.every((p) => p.end !== 'trap' || p.cause?.memory === true);
+  const supervisorNeverCompletes = everyPath(supervisor, (p) => p.end === 'trap' && p.cause?.memory !== true);
 
   // A pair that differs only in mode has a state below the supervisor: both carry the configuration.
   const modesCompleting = isa.modes.filter((m) => completes(m.value)).length;
@@ -98,6 +150,8 @@ export function proveStatically(subject: Subject, config: Configuration): Static
 
   return {
     privileged,
+    userAlwaysTraps,
+    supervisorNeverCompletes,
     notControlSensitive: modes.every(noControlWrites),
     notUserControlSensitive: noControlWrites(user),
     notModeSensitive,

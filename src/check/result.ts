@@ -30,8 +30,9 @@ export const AUDIT_CLASSES: readonly AuditClass[] = [
 
 /**
  * The fast-check searches (searches.ts). Each is a property that fails exactly on a witness:
- * - `privileged`: a user-mode state where the instruction completes, or a supervisor-mode state
- *   where it traps (either shows it is *not* privileged);
+ * - `privileged`: a user-mode state where the instruction completes (it is *not* privileged);
+ * - `supervisorCompletes`: a supervisor-mode state where it completes (the other half of
+ *   privileged: an instruction that traps in every state is not privileged, docs/audit.md);
  * - `controlSensitive`: a state where it completes and changes mode, relocation or control state;
  * - `modeSensitive`, `locationSensitive`, `resourceSensitive`, `timingDependent`: two states that
  *   differ only in the mode, only in relocation state, only in other control state, only in timing
@@ -41,6 +42,7 @@ export const AUDIT_CLASSES: readonly AuditClass[] = [
  */
 export type SearchKind =
   | 'privileged'
+  | 'supervisorCompletes'
   | Sensitivity
   | 'userControlSensitive' | 'userModeSensitive' | 'userLocationSensitive' | 'userResourceSensitive'
   | 'timingDependent';

@@ -10,7 +10,7 @@ import type { SearchKind, Sensitivity } from './result.js';
 import type { Subject } from './subject.js';
 
 /** The class a search looks for. */
-export type SearchBase = 'privileged' | Sensitivity | 'timingDependent';
+export type SearchBase = 'privileged' | 'supervisorCompletes' | Sensitivity | 'timingDependent';
 
 export interface SearchSpec {
   readonly base: SearchBase;
@@ -20,6 +20,7 @@ export interface SearchSpec {
 
 export const SEARCHES: Readonly<Record<SearchKind, SearchSpec>> = {
   privileged: { base: 'privileged', userOnly: false },
+  supervisorCompletes: { base: 'supervisorCompletes', userOnly: false },
   controlSensitive: { base: 'controlSensitive', userOnly: false },
   modeSensitive: { base: 'modeSensitive', userOnly: false },
   locationSensitive: { base: 'locationSensitive', userOnly: false },
@@ -49,7 +50,7 @@ export function variedRole(base: SearchBase): Role | null {
     case 'locationSensitive': return 'relocation';
     case 'resourceSensitive': return 'control';
     case 'timingDependent': return 'timing';
-    case 'privileged': case 'controlSensitive': case 'modeSensitive': return null;
+    case 'privileged': case 'supervisorCompletes': case 'controlSensitive': case 'modeSensitive': return null;
     default: return exhaustive(base);
   }
 }
@@ -72,7 +73,8 @@ export function modeChoices(isa: Isa, kind: SearchKind): (readonly number[])[] {
   const supervisor = isa.modes[isa.modes.length - 1]!.value;
   const { base, userOnly } = SEARCHES[kind];
   switch (base) {
-    case 'privileged': return user === supervisor ? [[user]] : [[user], [supervisor]];
+    case 'privileged': return [[user]];
+    case 'supervisorCompletes': return [[supervisor]];
     case 'modeSensitive': {
       const pairs = order.flatMap((a, i) => order.slice(i + 1).map((b) => [a, b]));
       return userOnly ? pairs.filter((p) => p[0] === user) : pairs;

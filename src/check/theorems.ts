@@ -51,7 +51,8 @@ const timing: Breach = (c) => {
 /** Decided for sure: privileged by proof, or proven clear of everything the theorem asks about. */
 type Settled = (c: Classification) => boolean;
 
-const provenPrivileged = (c: Classification): boolean => c.privileged.value && c.privileged.evidence === 'proven';
+/** Privileged, decided by proof or by a proof and a witness (classify.ts). */
+const provenPrivileged = (c: Classification): boolean => c.privileged.value && c.privileged.evidence !== 'unknown';
 const provenInnocuous = (c: Classification): boolean => c.innocuous.value && c.innocuous.evidence === 'proven';
 const provenNoTiming = (c: Classification): boolean => !c.timingDependent.value && c.timingDependent.evidence === 'proven';
 

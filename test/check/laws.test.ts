@@ -100,10 +100,33 @@ describe('laws of the classification', () => {
     expect(v.userSensitive.value).toBe(false);
   });
 
-  it('a trap in supervisor mode is a witness against privilege', () => {
+  it('a fault on some operands in supervisor mode leaves an instruction privileged (docs/audit.md)', () => {
+    // Like a memory trap, an operand fault happens in supervisor mode too; what Theorem 1 needs
+    // is that user mode always traps, and the instruction does complete in supervisor mode.
     const v = classifyProbe('requireS();\nif R[rs1] == 0x7 { trap Illegal; }');
+    expect(v.privileged).toMatchObject({ value: true, evidence: 'witnessed' });
+    expect(v.privileged.witness!.summary).toBe('completes in supervisor mode S');
+    expect(v.userSensitive).toMatchObject({ value: false, evidence: 'proven' });
+  });
+
+  it('an instruction that traps in every state is not privileged (proven)', () => {
+    const v = classifyProbe('requireS();\ntrap Illegal;');
+    expect(v.privileged).toMatchObject({ value: false, evidence: 'proven' });
+    expect(v.innocuous).toMatchObject({ value: true, evidence: 'proven' });
+  });
+
+  it('a user-mode state that completes is a witness against privilege', () => {
+    const v = classifyProbe('if R[rs1] != 0x7 { requireS(); }\nR[rd] = R[rs1];');
     expect(v.privileged).toMatchObject({ value: false, evidence: 'witnessed' });
-    expect(v.privileged.witness!.summary).toBe('traps (Illegal) in supervisor mode S');
+    expect(v.privileged.witness!.summary).toBe('completes in user mode U');
+  });
+
+  it('a privilege check on one field, then a range test of it, is proven by splitting on the field', () => {
+    // The user half needs both tests of rs1 together: one exploration cannot correlate them.
+    // Without the split the user half stays unproven and the verdict `unknown`.
+    const v = classifyProbe('if rs1[2:1] != 0b11 { requireS(); }\nif rs1 >= 0b110 { trap Illegal; }\nR[rd] = R[rs1];');
+    expect(v.privileged).toMatchObject({ value: true, evidence: 'witnessed' });
+    expect(v.privileged.witness!.summary).toBe('completes in supervisor mode S');
   });
 
   it('an unguarded read of relocation state into a visible result is location-sensitive (witnessed)', () => {

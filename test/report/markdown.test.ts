@@ -17,7 +17,7 @@ describe('the Markdown report', () => {
       + ' under the `vmm:` configuration it holds: recursively virtualisable: a VMM can run a copy of itself.');
     expect(text).toContain('| instruction | line | P | CS | MS | LS | RS | US | TD | verdict | under `vmm:` |');
     expect(text).toMatch(/\n\| ↳ csr ∈ \{CSR_VECTOR, CSR_STATUS, CSR_BASE, CSR_BOUND\} \| \| yes ✓ \| yes w \|/);
-    expect(text).toMatch(/\n\| ↳ csr=other \| \| no w \|/);
+    expect(text).toMatch(/\n\| ↳ csr=other \| \| no ✓ \|/);
     expect(text).toMatch(/\n\| `rdcycle` \| \[\d+\]\(\.\.\/test\/fixtures\/check\/x\.yaml#L\d+\) \| no w \|.*\| yes w \| ✗ timing-dependent, not privileged \(T2\) \| P yes ✓, TD no ✓: privileged \|/);
   });
 
