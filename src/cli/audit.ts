@@ -1,7 +1,7 @@
 /**
  * `isavirt audit ISA...`: the Popek–Goldberg audit (DESIGN.md §3, docs/audit.md) of each ISA
  * description (or of every *.yaml in a directory): the verdict table, or `--json` for the report
- * objects; `--reports DIR` writes DIR/NAME.md and DIR/NAME.json, `--sarif FILE` the findings as
+ * objects; several ISAs end with a summary table (report/summary.ts); `--reports DIR` writes DIR/NAME.md and DIR/NAME.json, `--sarif FILE` the findings as
  * SARIF 2.1.0; `--replay` re-executes every witness recorded in DIR/NAME.json instead of auditing.
  * Searches are seeded (printed; `--seed` overrides) so a run is reproducible.
  * Exit status: 0 when the required theorem (`--require t1|t2|t3|none`, default t1; over all
@@ -19,6 +19,7 @@ import { renderJson, renderReportJson, witnessJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { readReport } from '../report/recorded.js';
 import { renderSarif } from '../report/sarif.js';
+import { renderSummary } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import { loadCheckedIsa, type CheckedIsa } from '../semantics/check-isa.js';
 import { parseCount } from './options.js';
@@ -88,7 +89,10 @@ export function reportFiles(result: AuditResult, dir: string): { readonly path: 
   ];
 }
 
-function writeText(path: string, text: string): void {
+/** The cross-ISA summary `npm start` writes beside the reports. */
+export const SUMMARY_FILE = 'summary.md';
+
+export function writeText(path: string, text: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
@@ -204,6 +208,7 @@ export function register(program: Command): void {
         if (opts.timings) (opts.json ? process.stderr : process.stdout).write(timingLines(result));
       }
       if (opts.json) process.stdout.write(renderJson(results));
+      else if (results.length > 1) process.stdout.write(`\nSummary\n\n${renderSummary(results, { times: true })}`);
       if (opts.reports !== undefined) writeReports(results, dir);
       if (opts.sarif !== undefined) writeText(opts.sarif, renderSarif(results, { version: packageVersion() }));
       process.exitCode = results.every((r) => meets(r, opts.require, opts.config)) ? 0 : 1;
