@@ -135,7 +135,7 @@ describe('x86-32: the description', () => {
     for (const name of ['IF', 'IOPL', 'CR0', 'CR2', 'CR4']) expect(reg(name).role).toBe('control');
     for (const name of ['GPR', 'EFLAGS']) expect(reg(name).role).toBe('general');
     expect(reg('TSC').role).toBe('timing');
-    expect(isa.vmm?.settings.map((s) => [s.element, s.field, s.value])).toEqual([['CR4', 'UMIP', 1n]]);
+    expect(isa.vmm?.settings.map((s) => [s.element, s.field, s.value])).toEqual([['CR4', 'UMIP', 1n], ['IOPL', null, 0n]]);
   });
 
   it('has the vectors as cause codes; the segment-bounds faults are memory traps', () => {
