@@ -53,16 +53,17 @@ export function stateArbitrary(subject: Subject): fc.Arbitrary<StateDraw> {
   // Near reset: most cells keep their reset values — a consistent machine (flat segments, tables
   // in place) in which a check on the few drawn anew is the one that decides.
   const nearReset = fc.tuple(...subject.cells.map((c) => fc.oneof(
-    { arbitrary: fc.constant(c.elem.reset), weight: 3 },
+    { arbitrary: fc.constant(c.elem.reset), weight: 7 },
     { arbitrary: bitsArbitrary(c.elem.width, c.elem.reset, subject.dictionary), weight: 1 },
   )));
   const values = fc.oneof({ withCrossShrink: true }, anywhere, nearReset);
   const none: readonly bigint[] = [];
-  const storage: fc.Arbitrary<StorageDraw> = fc.oneof(
+  // An instruction that never reads storage cannot tell one storage from another.
+  const storage: fc.Arbitrary<StorageDraw> = !subject.readsStorage ? fc.constant({ seed: 0, patterns: none }) : fc.oneof(
     { withCrossShrink: true },
     { arbitrary: fc.constant({ seed: 0, patterns: none }), weight: 1 },
     { arbitrary: fc.record({ seed: fc.integer({ min: 1, max: 0x7fffffff }), patterns: fc.constant(none) }), weight: 1 },
-    { arbitrary: fc.record({ seed: fc.constant(0), patterns: fc.array(patternArbitrary(subject), { minLength: 1, maxLength: MAX_PATTERNS }) }), weight: 2 },
+    { arbitrary: fc.record({ seed: fc.constant(0), patterns: fc.array(patternArbitrary(subject), { minLength: 1, maxLength: MAX_PATTERNS }) }), weight: 4 },
   );
   return fc.record({ values, storage });
 }
@@ -75,7 +76,7 @@ export function patternArbitrary(subject: Subject): fc.Arbitrary<bigint> {
   const base = bitsArbitrary(64, 0n, subject.dictionary);
   const facts = subject.slices;
   if (facts.length === 0) return base;
-  const choices = fc.tuple(...facts.map((f) => fc.option(fc.constantFrom(...f.values), { freq: 4, nil: null })));
+  const choices = fc.tuple(...facts.map((f) => fc.option(fc.constantFrom(...f.values), { freq: 8, nil: null })));
   return fc.tuple(base, choices).map(([b, c]) => applyFacts(b, facts, c));
 }
 

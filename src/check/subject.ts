@@ -46,6 +46,8 @@ export interface Subject {
   readonly dictionary: readonly bigint[];
   /** The slices the semantics test of values from storage, and the values worth giving them (slices.ts). */
   readonly slices: readonly SliceFact[];
+  /** Some path of the body (or a function it calls) loads from storage. */
+  readonly readsStorage: boolean;
 }
 
 export function subjectOf(sandbox: Sandbox, index: number, variant: Variant): Subject {
@@ -74,6 +76,7 @@ export function subjectOf(sandbox: Sandbox, index: number, variant: Variant): Su
   return {
     sandbox, index, name: instruction.name, variant, fixed, free, excluded: variant.excluded,
     reads, writes, merge: x.merged, cells, resetStore: resetStore(sandbox), dictionary, slices: sliceFacts(sandbox.view, body),
+    readsStorage: whole.loads,
   };
 }
 
