@@ -12,7 +12,8 @@
  * on states that differ only in tainted elements follow the same path until a branch on a tainted
  * value. Where only one side of such a branch can complete (a privilege check), both runs that
  * complete take that side; where two or more can, the sides are explored again as *dependent*:
- * on such a path every visible effect counts as tainted. A tainted value (or any effect of a
+ * on such a path every visible effect counts as tainted — until the arms of a branch statement
+ * meet again, where what they may write becomes tainted and dependence ends (arms.ts). A tainted value (or any effect of a
  * dependent path) reaching a visible result — general state, storage, the next pc, a halt — sets
  * the path's `visibleTaint`.
  *
