@@ -53,6 +53,7 @@ export function stateArbitrary(subject: Subject): fc.Arbitrary<StateDraw> {
   // Near reset: most cells keep their reset values — a consistent machine (flat segments, tables
   // in place) in which a check on the few drawn anew is the one that decides.
   const nearReset = fc.tuple(...subject.cells.map((c) => fc.oneof(
+    { withCrossShrink: true },
     { arbitrary: fc.constant(c.elem.reset), weight: 7 },
     { arbitrary: bitsArbitrary(c.elem.width, c.elem.reset, subject.dictionary), weight: 1 },
   )));
