@@ -148,6 +148,26 @@ export function writeFile(p: Path, elem: StateElement, i: AbstractValue, v: Abst
   return writeState({ ...p, regs }, elem, `${prefix}*]`, { v: null, taint }, tainted);
 }
 
+/**
+ * A path past the meeting point of a tainted branch's arms (arms.ts): dependent again only if it
+ * was before the branch, with every local slot and element the arms may write tainted (and
+ * counted as written, so a configured constant no longer reads through).
+ */
+export function rejoin(p: Path, dependent: boolean, slots: ReadonlySet<number>, elements: ReadonlySet<StateElement>): Path {
+  const frame = p.frame.slice();
+  for (const s of slots) frame[s] = TAINTED;
+  const regs = new Map(p.regs);
+  for (const e of elements) {
+    if (!e.isFile) {
+      regs.set(e.name, TAINTED);
+      continue;
+    }
+    for (const key of [...regs.keys()]) if (key.startsWith(`${e.name}[`)) regs.delete(key);
+    regs.set(`${e.name}[*]`, TAINTED);
+  }
+  return { ...p, frame, regs, writes: new Set([...p.writes, ...elements]), dependent };
+}
+
 /** What two values have in common: the value when both know the same one; tainted where either is. */
 export function joinValues(a: AbstractValue, b: AbstractValue): AbstractValue {
   const v = a.v !== null && a.v === b.v ? a.v : null;

@@ -10,15 +10,19 @@ import fc from 'fast-check';
 import { extractField, insertField } from '../isa/encoding.js';
 import * as V from '../semantics/values.js';
 import type { SearchKind } from './result.js';
-import type { Storage } from './sandbox.js';
 import { modeChoices, variedCells } from './searches.js';
+import { applyFacts } from './slices.js';
+import type { StorageDraw } from './storage.js';
 import type { Subject } from './subject.js';
 
-/** The random part of a state: cell values (in `subject.cells` order) and its storage (sandbox.ts). */
+/** The random part of a state: cell values (in `subject.cells` order) and its storage (storage.ts). */
 export interface StateDraw {
   readonly values: readonly bigint[];
-  readonly storage: Storage;
+  readonly storage: StorageDraw;
 }
+
+/** Patterns in one storage draw: enough for a chain of reads (gate, code segment, TSS stack pointer and selector, stack segment). */
+const MAX_PATTERNS = 8;
 
 /**
  * The input of every search property: a state, the mode (or pair of modes) to run it in, the free
@@ -45,14 +49,36 @@ export function bitsArbitrary(width: number, reset: bigint, dictionary: readonly
 }
 
 export function stateArbitrary(subject: Subject): fc.Arbitrary<StateDraw> {
-  const values = fc.tuple(...subject.cells.map((c) => bitsArbitrary(c.elem.width, c.elem.reset, subject.dictionary)));
-  const storage: fc.Arbitrary<Storage> = fc.oneof(
+  const anywhere = fc.tuple(...subject.cells.map((c) => bitsArbitrary(c.elem.width, c.elem.reset, subject.dictionary)));
+  // Near reset: most cells keep their reset values — a consistent machine (flat segments, tables
+  // in place) in which a check on the few drawn anew is the one that decides.
+  const nearReset = fc.tuple(...subject.cells.map((c) => fc.oneof(
     { withCrossShrink: true },
-    fc.constant({ seed: 0, pattern: null }),
-    fc.record({ seed: fc.integer({ min: 1, max: 0x7fffffff }), pattern: fc.constant(null) }),
-    fc.record({ seed: fc.constant(0), pattern: bitsArbitrary(64, 0n, subject.dictionary) }),
+    { arbitrary: fc.constant(c.elem.reset), weight: 7 },
+    { arbitrary: bitsArbitrary(c.elem.width, c.elem.reset, subject.dictionary), weight: 1 },
+  )));
+  const values = fc.oneof({ withCrossShrink: true }, anywhere, nearReset);
+  const none: readonly bigint[] = [];
+  // An instruction that never reads storage cannot tell one storage from another.
+  const storage: fc.Arbitrary<StorageDraw> = !subject.readsStorage ? fc.constant({ seed: 0, patterns: none }) : fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant({ seed: 0, patterns: none }), weight: 1 },
+    { arbitrary: fc.record({ seed: fc.integer({ min: 1, max: 0x7fffffff }), patterns: fc.constant(none) }), weight: 1 },
+    { arbitrary: fc.record({ seed: fc.constant(0), patterns: fc.array(patternArbitrary(subject), { minLength: 1, maxLength: MAX_PATTERNS }) }), weight: 4 },
   );
   return fc.record({ values, storage });
+}
+
+/**
+ * A 64-bit storage pattern: a value biased like any other (bitsArbitrary), then each slice the
+ * semantics test (slices.ts), independently with probability ¾, set to one of its values.
+ */
+export function patternArbitrary(subject: Subject): fc.Arbitrary<bigint> {
+  const base = bitsArbitrary(64, 0n, subject.dictionary);
+  const facts = subject.slices;
+  if (facts.length === 0) return base;
+  const choices = fc.tuple(...facts.map((f) => fc.option(fc.constantFrom(...f.values), { freq: 8, nil: null })));
+  return fc.tuple(base, choices).map(([b, c]) => applyFacts(b, facts, c));
 }
 
 /**

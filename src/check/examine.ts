@@ -12,6 +12,7 @@ import { changedCells, effects, modeName, visibleDifferences, witnessState, type
 import type { Difference, SearchKind, WitnessState } from './result.js';
 import type { Outcome, SandboxState } from './sandbox.js';
 import { CONTROL_ROLES, SEARCHES, variedCells, variedRole } from './searches.js';
+import { Storage } from './storage.js';
 import { fieldsOf, stateOf, type Subject } from './subject.js';
 
 /** What a witness shows, in words and differences. */
@@ -30,8 +31,10 @@ export function examine(subject: Subject, kind: SearchKind, config: Configuratio
   const isa = subject.sandbox.isa;
   const [draw, modes, free, varied] = input;
   const fields = fieldsOf(subject, free);
+  // One storage for every state of this input: a pair shares it (storage.ts).
+  const storage = new Storage(draw.storage, isa.unit, isa.endian);
   const stateIn = (values: readonly bigint[], mode: number, pair: readonly number[]): SandboxState => {
-    const s = stateOf(subject, values, draw.storage, mode);
+    const s = stateOf(subject, values, storage, mode);
     configure(config, s.store, ...pair);
     return s;
   };

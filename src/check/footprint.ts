@@ -21,6 +21,8 @@ export interface Footprint {
   readonly calls: ReadonlySet<string>;
   /** Every constant in the body and its callees. */
   readonly constants: ReadonlySet<bigint>;
+  /** The body or a callee loads from storage. */
+  readonly loads: boolean;
 }
 
 /** Reads and writes of `body` and everything it calls. */
@@ -29,6 +31,7 @@ export function footprint(checked: CheckedIsa, body: Body): Footprint {
   const writes = new Set<StateElement>();
   const calls = new Set<string>();
   const constants = new Set<bigint>();
+  let loads = false;
   const visit = (b: Body): void => {
     walkStmts(b.stmts, {
       stmt: (s) => {
@@ -38,6 +41,7 @@ export function footprint(checked: CheckedIsa, body: Body): Footprint {
       expr: (e) => {
         if (e.k === 'reg' || e.k === 'file') reads.add(e.elem);
         if (e.k === 'const') constants.add(V.toBigInt(e.v));
+        if (e.k === 'load' || e.k === 'loadPhys') loads = true;
         if (e.k === 'call' && !calls.has(e.fn)) {
           calls.add(e.fn);
           const fn = checked.functions.get(e.fn);
@@ -47,7 +51,7 @@ export function footprint(checked: CheckedIsa, body: Body): Footprint {
     });
   };
   visit(body);
-  return { reads, writes, calls, constants };
+  return { reads, writes, calls, constants, loads };
 }
 
 const effectFreeCache = new WeakMap<CheckedIsa, Map<string, boolean>>();

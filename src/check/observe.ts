@@ -76,7 +76,7 @@ export function visibleDifferences(isa: Isa, x: Completed, y: Completed, moved =
   return out;
 }
 
-/** A state for a witness: its mode name, memory seed, and the cells that are not at reset. */
+/** A state for a witness: its mode name, its storage (seed and the blocks runs so far took patterns for), and the cells not at reset. */
 export function witnessState(isa: Isa, s: SandboxState): WitnessState {
   const elements: Record<string, string> = {};
   for (const elem of isa.state.values()) {
@@ -88,8 +88,9 @@ export function witnessState(isa: Isa, s: SandboxState): WitnessState {
   }
   const m = Number(getCell(s.store, isa.mode, 0));
   const mode = isa.modes.find((x) => x.value === m)?.name ?? String(m);
-  const pattern = s.storage.pattern;
-  return { mode, memorySeed: s.storage.seed, memoryPattern: pattern === null ? null : hex(pattern, 64), elements };
+  const memory: Record<string, string> = {};
+  for (const b of s.storage.blocks) memory[`mem[${hex(BigInt(b.pa), isa.physicalAddressWidth)}]`] = hex(b.value, b.bits);
+  return { mode, memorySeed: s.storage.seed, memory, elements };
 }
 
 /** The name of a mode value. */

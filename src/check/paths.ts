@@ -12,7 +12,8 @@
  * on states that differ only in tainted elements follow the same path until a branch on a tainted
  * value. Where only one side of such a branch can complete (a privilege check), both runs that
  * complete take that side; where two or more can, the sides are explored again as *dependent*:
- * on such a path every visible effect counts as tainted. A tainted value (or any effect of a
+ * on such a path every visible effect counts as tainted — until the arms of a branch statement
+ * meet again, where what they may write becomes tainted and dependence ends (arms.ts). A tainted value (or any effect of a
  * dependent path) reaching a visible result — general state, storage, the next pc, a halt — sets
  * the path's `visibleTaint`.
  *
@@ -27,11 +28,12 @@ import type { Body, IExpr, IStmt } from '../semantics/ir.js';
 import * as V from '../semantics/values.js';
 import type { Bits } from '../semantics/values.js';
 import {
-  combine, hasCall, joinPaths, joinValues, withoutExcludes, operands, pure, readReg, TAINTED, taintBits, truth, UNKNOWN, visible, withSlot, withTaint,
+  combine, hasCall, joinPaths, joinValues, withoutExcludes, operands, pure, readReg, rejoin, TAINTED, taintBits, truth, UNKNOWN, visible, withSlot, withTaint,
   writeFile, writeState,
   type AbstractValue, type EvalContext, type Path,
 } from './abstract-state.js';
 import type { KnownBits } from './configuration.js';
+import { armWrites } from './arms.js';
 import { effectFree } from './footprint.js';
 
 /** What the exploration assumes of the mode element at the start: one mode, or any (unknown). */
@@ -173,7 +175,7 @@ class Explorer {
    * Explore each side of a branch from `p`. On a tainted condition with two or more completing
    * sides, the sides are explored again, mode-dependent.
    */
-  private fork(tainted: boolean, p: Path, sides: readonly ((p: Path) => void)[]): void {
+  private fork(tainted: boolean, p: Path, sides: readonly ((p: Path) => void)[], dependentSides = sides): void {
     const paths = this.paths.length;
     const completions = this.completions;
     const returns = this.returns;
@@ -190,7 +192,7 @@ class Explorer {
     this.completions = completions;
     if (returns !== null) returns.length = returned;
     const q: Path = { ...p, dependent: true };
-    for (const side of sides) side(q);
+    for (const side of dependentSides) side(q);
   }
 
   /**
@@ -198,8 +200,12 @@ class Explorer {
    * explored up to where they meet again and joined there, so `k` runs once. A tainted branch
    * with two or more sides that get there (or complete) is explored again as dependent.
    */
-  private branch(tainted: boolean, p: Path, sides: readonly ((p: Path, next: Next) => void)[], k: Next): void {
-    if (!this.merging) return this.fork(tainted, p, sides.map((side) => (r: Path) => side(r, k)));
+  private branch(tainted: boolean, p: Path, sides: readonly ((p: Path, next: Next) => void)[], k: Next, arms: readonly (readonly IStmt[])[]): void {
+    // Re-explored as dependent, the sides meet again past the branch (arms.ts): dependence ends there.
+    const written = armWrites(this.input.checked, arms);
+    const wasDependent = p.dependent;
+    const met: Next = written.rejoins ? (r) => k(rejoin(r, wasDependent, written.slots, written.elements)) : k;
+    if (!this.merging) return this.fork(tainted, p, sides.map((side) => (r: Path) => side(r, k)), sides.map((side) => (r: Path) => side(r, met)));
     const paths = this.paths.length;
     const completions = this.completions;
     const returns = this.returns;
@@ -214,6 +220,7 @@ class Explorer {
       side(p, meet);
       if (this.completions > done || ends.length > met) reaching++;
     }
+    let next = k;
     if (tainted && reaching >= 2 && !p.dependent) {
       this.paths.length = paths;
       this.completions = completions;
@@ -221,9 +228,10 @@ class Explorer {
       ends.length = 0;
       const q: Path = { ...p, dependent: true };
       for (const side of sides) side(q, meet);
+      next = met;
     }
     if (ends.length === 0 || this.exhausted) return;
-    k(ends.reduce(joinPaths));
+    next(ends.reduce(joinPaths));
   }
 
   private block(stmts: readonly IStmt[], i: number, p: Path, fr: Frame, k: Next): void {
@@ -257,7 +265,7 @@ class Explorer {
       case 'if':
         return this.expr(s.c, p, fr, (q, c) => {
           if (c.v !== null) return this.block(V.truthy(c.v) ? s.then : s.else, 0, q, fr, k);
-          this.branch(c.taint, q, [(r, n) => this.block(s.then, 0, r, fr, n), (r, n) => this.block(s.else, 0, r, fr, n)], k);
+          this.branch(c.taint, q, [(r, n) => this.block(s.then, 0, r, fr, n), (r, n) => this.block(s.else, 0, r, fr, n)], k, [s.then, s.else]);
         });
       case 'match':
         return this.expr(s.subject, p, fr, (q, v) => {
@@ -277,7 +285,7 @@ class Explorer {
           } else if (rest) {
             sides.push((r, n) => n(r));
           }
-          this.branch(v.taint, q, sides, k);
+          this.branch(v.taint, q, sides, k, [...arms.map((a) => a.body), s.otherwise ?? []]);
         });
       case 'for': {
         const loop = (i: number, q: Path): void => {

@@ -58,10 +58,14 @@ export interface Difference {
 /** A state as a witness shows it: its mode, its storage, and every element that is not at its reset value. */
 export interface WitnessState {
   readonly mode: string;
-  /** Storage is a deterministic function of this seed (0: all zero) — see src/check/sandbox.ts. */
+  /** Storage not in `memory` is a deterministic function of this seed (0: all zero) — see src/check/storage.ts. */
   readonly memorySeed: number;
-  /** Or, when not null, this 64-bit pattern repeated (hex). */
-  readonly memoryPattern: string | null;
+  /**
+   * The storage blocks the run (or the pair's runs) read first and took a drawn pattern for, in
+   * that order: `mem[ADDRESS]` (the read's first unit) → the pattern as the read took it, in hex of
+   * the read's width (a unit already written or read keeps its value). The same for both states of a pair.
+   */
+  readonly memory: Readonly<Record<string, string>>;
   /** Element (or `FILE[i]`) → hex value, for elements not at their reset value. */
   readonly elements: Readonly<Record<string, string>>;
 }

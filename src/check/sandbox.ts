@@ -3,10 +3,10 @@
  * a state the audit chose — P&G's "execute i on state S" with nothing else of the machine around
  * it (no fetch, no interrupts, no trap entry: a trap is the outcome, not a new state).
  *
- * Storage (E) is part of the state: a sparse *total* memory where every physical address reads, its
- * contents a deterministic function of the state's memory seed (seed 0: all zero) plus the writes
- * of this run. Two states that share a seed share their storage, so a pair of states that differ
- * only in mode really does differ only in mode. Every access is logged in order.
+ * Storage (E) is part of the state: a *total* memory where every physical address reads, its
+ * contents assigned lazily from the state's drawn patterns and seed (storage.ts) plus the writes
+ * of this run. The two states of a pair share one `Storage`, so a pair of states that differ only
+ * in mode really does differ only in mode. Every access is logged in order.
  *
  * Storage moved to match (location-sensitivity, DESIGN.md §3): the second state of a pair that
  * differs only in relocation state sees storage as the first saw it *through relocation* — its
@@ -30,21 +30,12 @@ import type { CheckedFunction, IExpr } from '../semantics/ir.js';
 import { Interpreter, Status, type PhysicalBus, type StateStore } from '../semantics/interpreter.js';
 import * as V from '../semantics/values.js';
 import type { Bits } from '../semantics/values.js';
+import type { Storage } from './storage.js';
 
-/** A state to run on: every register slot, and what its storage holds. */
+/** A state to run on: every register slot, and what its storage holds (storage.ts; shared by the runs on one search input). */
 export interface SandboxState {
   readonly store: StateStore;
   readonly storage: Storage;
-}
-
-/**
- * What storage holds before a run: all zero (seed 0, no pattern), a pseudo-random function of
- * (seed, address), or one 64-bit pattern repeated (so a wide read, like a descriptor, can be any
- * value the search likes).
- */
-export interface Storage {
-  readonly seed: number;
-  readonly pattern: bigint | null;
 }
 
 /** What one run did. A trap leaves no state (checks come before effects), so it carries only its cause. */
@@ -61,14 +52,6 @@ export type Outcome =
   /** The interpreter threw: a fault in the description (e.g. a file index beyond its count). Such a state is excluded. */
   | { readonly kind: 'error'; readonly message: string };
 
-/** 32-bit mixing (a murmur3 finaliser), for storage contents. */
-function mix32(x: number): number {
-  let h = x >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 /** One access of a run, in order: where, how wide, what value. */
 export interface Access {
   readonly pa: number;
@@ -76,7 +59,7 @@ export interface Access {
   readonly value: bigint;
 }
 
-/** Storage: every address readable; contents = f(seed, address) unless written. Addresses in memory units. */
+/** One run's view of storage: every address readable, contents from `storage` unless this run wrote them. Addresses in memory units. */
 export class SeededMemory implements PhysicalBus {
   /** Units written by this run: address → value. */
   readonly writes = new Map<number, bigint>();
@@ -84,31 +67,18 @@ export class SeededMemory implements PhysicalBus {
   readonly readLog: Access[] = [];
   readonly writeLog: Access[] = [];
   private readonly unitMask: bigint;
+  readonly unit: number;
+  readonly endian: 'little' | 'big';
 
-  private readonly span: number;
-
-  constructor(readonly storage: Storage, readonly unit: number, readonly endian: 'little' | 'big') {
-    this.unitMask = V.maskOf(unit);
-    this.span = Math.max(1, Math.floor(64 / unit));
-  }
-
-  get seed(): number {
-    return this.storage.seed;
+  constructor(readonly storage: Storage) {
+    this.unit = storage.unit;
+    this.endian = storage.endian;
+    this.unitMask = V.maskOf(this.unit);
   }
 
   /** The unit at `pa` as the state had it before any write. */
   initial(pa: number): bigint {
-    const pattern = this.storage.pattern;
-    if (pattern !== null) {
-      // The pattern's units in the order a wide aligned read assembles them.
-      const i = pa % this.span;
-      const shift = BigInt(this.unit * (this.endian === 'little' ? i : this.span - 1 - i));
-      return (pattern >> shift) & this.unitMask;
-    }
-    if (this.seed === 0) return 0n;
-    const lo = mix32(this.seed ^ mix32(pa >>> 0) ^ Math.imul(Math.floor(pa / 2 ** 32), 0x9e3779b9));
-    const hi = mix32(lo ^ this.seed);
-    return ((BigInt(hi) << 32n) | BigInt(lo)) & this.unitMask;
+    return this.storage.initial(pa);
   }
 
   unitAt(pa: number): bigint {
@@ -121,8 +91,9 @@ export class SeededMemory implements PhysicalBus {
     return V.fromBigInt(v, bits);
   }
 
-  /** What `bits` at `pa` hold now. */
+  /** What `bits` at `pa` hold now; a first read of fresh units assigns them (storage.ts). */
   protected contents(pa: number, bits: number): bigint {
+    this.storage.touch(pa, bits, (u) => !this.writes.has(u));
     const k = bits / this.unit;
     let v = 0n;
     for (let i = 0; i < k; i++) {
@@ -150,8 +121,8 @@ export class SeededMemory implements PhysicalBus {
 export class MovedMemory extends SeededMemory {
   private reads = 0;
 
-  constructor(storage: Storage, unit: number, endian: 'little' | 'big', private readonly seen: readonly Access[]) {
-    super(storage, unit, endian);
+  constructor(storage: Storage, private readonly seen: readonly Access[]) {
+    super(storage);
   }
 
   protected override contents(pa: number, bits: number): bigint {
@@ -225,9 +196,7 @@ export class Sandbox {
     const body = this.checked.instructions[index]!;
     const word = this.word(index, fields);
     const after = copyStore(state.store);
-    const memory = movedFrom === undefined
-      ? new SeededMemory(state.storage, isa.unit, isa.endian)
-      : new MovedMemory(state.storage, isa.unit, isa.endian, movedFrom);
+    const memory = movedFrom === undefined ? new SeededMemory(state.storage) : new MovedMemory(state.storage, movedFrom);
     const interp = new Interpreter(this.view, after, memory);
     // A variable-length instruction is its own length: its whole word, and the pc past all of it.
     interp.instruction = V.fromBigInt(word, enc.width);

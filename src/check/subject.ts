@@ -14,7 +14,9 @@ import type { Bits } from '../semantics/values.js';
 import { setCell, type Cell } from './cells.js';
 import { footprint } from './footprint.js';
 import { explore } from './paths.js';
-import { copyStore, type Sandbox, type SandboxState, type Storage } from './sandbox.js';
+import { copyStore, type Sandbox, type SandboxState } from './sandbox.js';
+import { sliceFacts, type SliceFact } from './slices.js';
+import type { Storage } from './storage.js';
 import type { Variant } from './variants.js';
 
 export type { Cell } from './cells.js';
@@ -42,6 +44,10 @@ export interface Subject {
   readonly resetStore: StateStore;
   /** Constants of the semantics (footprint.ts), sorted: values worth trying. */
   readonly dictionary: readonly bigint[];
+  /** The slices the semantics test of values from storage, and the values worth giving them (slices.ts). */
+  readonly slices: readonly SliceFact[];
+  /** Some path of the body (or a function it calls) loads from storage. */
+  readonly readsStorage: boolean;
 }
 
 export function subjectOf(sandbox: Sandbox, index: number, variant: Variant): Subject {
@@ -69,7 +75,8 @@ export function subjectOf(sandbox: Sandbox, index: number, variant: Variant): Su
   const dictionary = [...whole.constants].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return {
     sandbox, index, name: instruction.name, variant, fixed, free, excluded: variant.excluded,
-    reads, writes, merge: x.merged, cells, resetStore: resetStore(sandbox), dictionary,
+    reads, writes, merge: x.merged, cells, resetStore: resetStore(sandbox), dictionary, slices: sliceFacts(sandbox.view, body),
+    readsStorage: whole.loads,
   };
 }
 

@@ -26,7 +26,7 @@ import { changes, unknownCount } from './words.js';
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
 function stateJson(s: WitnessState): Json {
-  return { mode: s.mode, memorySeed: s.memorySeed, memoryPattern: s.memoryPattern, elements: { ...s.elements } };
+  return { mode: s.mode, memorySeed: s.memorySeed, memory: { ...s.memory }, elements: { ...s.elements } };
 }
 
 /** A witness: the state(s) before, and what the run(s) left different after. */

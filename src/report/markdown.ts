@@ -84,7 +84,7 @@ function verdictSection(r: AuditResult): string[] {
 function stateLine(s: WitnessState): string {
   const parts = [`mode ${s.mode}`, ...Object.entries(s.elements).map(([k, v]) => `${k} = ${v}`)];
   if (s.memorySeed !== 0) parts.push(`storage seed ${s.memorySeed}`);
-  if (s.memoryPattern !== null) parts.push(`storage pattern ${s.memoryPattern}`);
+  for (const [k, v] of Object.entries(s.memory)) parts.push(`${k} = ${v}`);
   return parts.join(', ');
 }
 
@@ -100,7 +100,7 @@ export function witnessMarkdown(w: Witness, label: string): string[] {
       `| mode | ${a.mode} | ${b.mode} |`,
       ...keys.map((k) => `| ${k} | ${a.elements[k] ?? 'reset'} | ${b.elements[k] ?? 'reset'} |`),
       ...(a.memorySeed !== 0 ? [`| storage seed | ${a.memorySeed} | ${b.memorySeed} |`] : []),
-      ...(a.memoryPattern !== null ? [`| storage pattern | ${a.memoryPattern} | ${b.memoryPattern ?? ''} |`] : []),
+      ...Object.entries(a.memory).map(([k, v]) => `| ${k} | ${v} | ${b.memory[k] ?? ''} |`),
       ...w.differences.map((d) => `| **${cell(d.location)}** after | ${cell(d.a)} | ${cell(d.b)} |`),
     ];
     return [head, '', '| | first state | second state |', '|---|---|---|', ...rows];

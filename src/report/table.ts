@@ -55,7 +55,7 @@ export function witnessLines(item: string, w: Witness): string[] {
     const s = w.states[i]!;
     const elements = Object.entries(s.elements).map(([k, v]) => `${k}=${v}`);
     if (s.memorySeed !== 0) elements.push(`memory seed ${s.memorySeed}`);
-    if (s.memoryPattern !== null) elements.push(`memory pattern ${s.memoryPattern}`);
+    for (const [k, v] of Object.entries(s.memory)) elements.push(`${k}=${v}`);
     return `mode ${s.mode}${elements.length > 0 ? ', ' + elements.join(', ') : ''}`;
   };
   const fields = Object.entries(w.fields).map(([k, v]) => `${k}=${v}`).join(' ');

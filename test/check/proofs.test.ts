@@ -123,6 +123,20 @@ describe('proofs', () => {
     const v = classifyVariant(subjectOf(new Sandbox(checked), index, variantsOf(checked, index)[0]!), { seed: 1, runs: 300 });
     expect(v.locationSensitive).toMatchObject({ value: false, evidence: 'proven' });
   });
+
+  it('end a tainted branch where its arms meet: what follows depends only on what the arms wrote', () => {
+    // Like ARM's writeCPSR: a control bit decides a control write; the general write after it does not depend on it.
+    const rs = (semantics: string) => {
+      const checked = withProbe(semantics);
+      const index = indexOf(checked, 'probe');
+      return classifyVariant(subjectOf(new Sandbox(checked), index, variantsOf(checked, index)[0]!), { seed: 1, runs: 300 }).resourceSensitive;
+    };
+    expect(rs('if status.IE { vector = R[rs1]; }\nR[rd] = R[rs1] + 1;')).toMatchObject({ value: false, evidence: 'proven' });
+    // What an arm wrote stays tainted past the meeting point ...
+    expect(rs('var x: 32 = 0;\nif status.IE { x = 1; }\nR[rd] = x;')).toMatchObject({ value: true, evidence: 'witnessed' });
+    // ... and an arm that returns skips what the other runs, so its dependence does not end.
+    expect(rs('if status.IE { return; }\nR[rd] = R[rs1] + 1;')).toMatchObject({ value: true, evidence: 'witnessed' });
+  });
 });
 
 describe('witnesses', () => {

@@ -1,0 +1,246 @@
+/**
+ * The bit slices an instruction's semantics test, with the constants it compares them with — a
+ * fuzzer's dictionary for the *contents of storage* (storage.ts patterns), the way footprint.ts
+ * collects constants for registers. A descriptor, a gate or an instruction word fetched from
+ * storage is taken apart by slices: x86 `d[43:40] != TYPE_CALL_GATE32`, `!d[47]`, `d[46:45]`;
+ * PDP-10 `match w[35:27] { OP_JSR => … }`. A pattern with those bits set to those values gets past
+ * the checks that a random one almost never passes, several at once.
+ *
+ * Collected from the body and every function it calls (typechecked IR, walk.ts), for slices of
+ * values that are not state elements or the instruction word (those the search draws as cells and
+ * fields): locals, parameters, loads, results of calls. Each slice gets
+ * - the constants it is compared with (`==`, `!=`, `<`, …) or matched against (`match` arms);
+ * - for a single bit, 0 and 1; for a slice of at most four bits (a privilege level, a flag group),
+ *   0 and all ones.
+ * A whole local or load compared with a constant is the slice of all its bits.
+ */
+import type { CheckedIsa } from '../semantics/check-isa.js';
+import type { Body, IExpr, IStmt } from '../semantics/ir.js';
+import * as V from '../semantics/values.js';
+import { walkExpr, walkStmts } from '../semantics/walk.js';
+
+/** Bits `hi..lo` (of a value as wide as its read, bit 0 the least significant) and values worth giving them. */
+export interface SliceFact {
+  readonly hi: number;
+  readonly lo: number;
+  /** Distinct, each below 2^(hi − lo + 1). */
+  readonly values: readonly bigint[];
+}
+
+/** Narrow slices (a privilege level, a flag group) get 0 and all ones even when compared with nothing constant. */
+const NARROW = 4;
+
+/** Patterns are 64 bits wide (storage.ts); a slice above bit 63 cannot be set by one. */
+const PATTERN_BITS = 64;
+
+/** Where a value's bit 0 sits in the values it may come from (a loaded word, a parameter's argument): bit offsets. */
+type Origins = ReadonlySet<number>;
+
+const OWN: Origins = new Set([0]);
+
+function isState(e: IExpr): boolean {
+  return e.k === 'reg' || e.k === 'file' || e.k === 'instruction' || e.k === 'const';
+}
+
+/**
+ * Local slots, per body, and the bit offsets their values come from: `let kind = gate[43:40]`
+ * puts kind's bit 0 at the gate's bit 40, so `kind != TYPE_INT_GATE32` is a fact about bits
+ * 43..40 of the gate as read from storage; a parameter takes its arguments' offsets (`dpl(d)`
+ * called with a descriptor, `isNull(cs)` with `cs = gate[31:16]`). Anything else is its own value
+ * (offset 0).
+ */
+class Flow {
+  private readonly slots = new Map<Body, Map<number, Set<number>>>();
+
+  origins(e: IExpr, body: Body): Origins {
+    switch (e.k) {
+      case 'slice': return shift(this.origins(e.e, body), e.lo);
+      case 'ext': return this.origins(e.e, body);
+      case 'local': {
+        const o = this.slots.get(body)?.get(e.slot);
+        return o === undefined || o.size === 0 ? OWN : o;
+      }
+      default: return OWN;
+    }
+  }
+
+  /** Adds `from` to a slot's offsets; true when it grew. */
+  flow(body: Body, slot: number, from: Origins): boolean {
+    let m = this.slots.get(body);
+    if (m === undefined) this.slots.set(body, (m = new Map()));
+    let set = m.get(slot);
+    if (set === undefined) m.set(slot, (set = new Set()));
+    const before = set.size;
+    for (const o of from) if (o < PATTERN_BITS) set.add(o);
+    return set.size > before;
+  }
+}
+
+function shift(o: Origins, by: number): Origins {
+  return new Set([...o].map((x) => x + by));
+}
+
+/** The bodies reachable from `body` through calls, `body` first. */
+function reachable(checked: CheckedIsa, body: Body): Map<Body, string> {
+  const out = new Map<Body, string>([[body, '']]);
+  const visit = (b: Body): void => {
+    walkStmts(b.stmts, {
+      expr: (e) => {
+        const fn = e.k === 'call' ? checked.functions.get(e.fn) : undefined;
+        if (fn !== undefined && !out.has(fn.body)) {
+          out.set(fn.body, e.k === 'call' ? e.fn : '');
+          visit(fn.body);
+        }
+      },
+    });
+  };
+  visit(body);
+  return out;
+}
+
+/** Every slice `body` and its callees test, widest first (so a narrower fact applied later wins where they overlap). */
+export function sliceFacts(checked: CheckedIsa, body: Body): readonly SliceFact[] {
+  const bodies = reachable(checked, body);
+  const flow = new Flow();
+  // Offsets flow into locals and parameters; functions are not recursive, so a few passes settle.
+  for (let pass = 0, grew = true; grew && pass < 8; pass++) {
+    grew = false;
+    for (const b of bodies.keys()) {
+      walkStmts(b.stmts, {
+        stmt: (s) => {
+          if (s.k === 'setLocal' && flow.flow(b, s.slot, flow.origins(s.e, b))) grew = true;
+        },
+        expr: (e) => {
+          const fn = e.k === 'call' ? checked.functions.get(e.fn) : undefined;
+          if (e.k !== 'call' || fn === undefined) return;
+          e.args.forEach((a, i) => {
+            if (flow.flow(fn.body, i, flow.origins(a, b))) grew = true;
+          });
+        },
+      });
+    }
+  }
+
+  const values = new Map<string, Set<bigint>>();
+  /** Bits hi..lo of `e` (of body `b`), at every offset it may come from; `v`: values worth giving them. */
+  const note = (e: IExpr, b: Body, hi: number, lo: number, v: readonly bigint[]): void => {
+    for (const o of flow.origins(e, b)) {
+      if (hi + o >= PATTERN_BITS) continue;
+      const key = `${hi + o}:${lo + o}`;
+      let set = values.get(key);
+      if (set === undefined) values.set(key, (set = new Set()));
+      for (const x of v) if (x <= V.maskOf(hi - lo + 1)) set.add(x);
+    }
+  };
+  /** A compared or matched operand that is a slice, or a whole local or load: note it with `v`. */
+  const tested = (e: IExpr, b: Body, v: bigint): void => {
+    const x = e.k === 'ext' ? e.e : e;
+    if (x.k === 'slice' && !isState(x.e)) note(x.e, b, x.hi, x.lo, [v]);
+    if (x.k === 'local' || x.k === 'load' || x.k === 'loadPhys') note(x, b, x.w - 1, 0, [v]);
+  };
+  const single = (name: string): IExpr | null => {
+    const fn = checked.functions.get(name);
+    const only = fn?.body.stmts.length === 1 ? fn.body.stmts[0] : undefined;
+    return only?.k === 'return' && only.e !== null ? only.e : null;
+  };
+  /** Any polarity: narrow slices get 0 and all ones, compared slices their constants; calls of one-line functions are followed. */
+  const neutral = (e: IExpr, b: Body): void => {
+    walkExpr(e, {
+      expr: (x) => {
+        if (x.k === 'slice' && !isState(x.e) && x.hi - x.lo < NARROW) note(x.e, b, x.hi, x.lo, [0n, V.maskOf(x.hi - x.lo + 1)]);
+        if (x.k === 'compare' && x.b.k === 'const') tested(x.a, b, V.toBigInt(x.b.v));
+        if (x.k === 'compare' && x.a.k === 'const') tested(x.b, b, V.toBigInt(x.a.v));
+        const body = x.k === 'call' ? checked.functions.get(x.fn)?.body : undefined;
+        const ret = x.k === 'call' ? single(x.fn) : null;
+        if (body !== undefined && ret !== null) neutral(ret, body);
+      },
+    });
+  };
+  /** `e` should be `want` (a guard before a trap should be false): the bits and values that make it so, where one choice does. */
+  const desired = (e: IExpr, b: Body, want: boolean): void => {
+    switch (e.k) {
+      case 'not': return e.w === 1 ? desired(e.e, b, !want) : neutral(e, b);
+      case 'logic':
+        if ((e.op === '||') === want) return neutral(e, b);     // either side would do
+        desired(e.a, b, want);
+        return desired(e.b, b, want);
+      case 'slice':
+        if (e.hi === e.lo && !isState(e.e)) return note(e.e, b, e.hi, e.lo, [want ? 1n : 0n]);
+        return neutral(e, b);
+      case 'compare': {
+        const equal = e.op === '==' ? want : e.op === '!=' ? !want : null;
+        if (equal === null) return neutral(e, b);
+        if (equal && e.b.k === 'const') tested(e.a, b, V.toBigInt(e.b.v));
+        if (equal && e.a.k === 'const') tested(e.b, b, V.toBigInt(e.a.v));
+        return;
+      }
+      case 'call': {
+        const body = checked.functions.get(e.fn)?.body;
+        const ret = single(e.fn);
+        return body !== undefined && ret !== null ? desired(ret, body, want) : neutral(e, b);
+      }
+      default: return neutral(e, b);
+    }
+  };
+  for (const b of bodies.keys()) {
+    walkStmts(b.stmts, {
+      stmt: (st) => {
+        if (st.k === 'match') {
+          for (const arm of st.arms) for (const v of arm.values) tested(st.subject, b, V.toBigInt(v));
+          return neutral(st.subject, b);
+        }
+        if (st.k === 'if') return guards(st) ? desired(st.c, b, false) : neutral(st.c, b);
+        if (st.k === 'return' && b.stmts.length === 1) return;   // a one-line function: followed from its calls
+        if (st.k !== 'for') for (const e of stmtExprs(st)) neutral(e, b);
+      },
+    });
+  }
+  const facts = [...values].flatMap(([key, set]) => {
+    const [hi, lo] = key.split(':').map(Number) as [number, number];
+    return set.size === 0 ? [] : [{ hi, lo, values: [...set].sort((a, c) => (a < c ? -1 : a > c ? 1 : 0)) }];
+  });
+  return facts.sort((a, c) => c.hi - c.lo - (a.hi - a.lo) || c.hi - a.hi);
+}
+
+/** `if c { trap … }` with nothing else: a check whose condition the instruction needs false to complete. */
+function guards(s: Extract<IStmt, { k: 'if' }>): boolean {
+  return s.else.length === 0 && s.then.length > 0 && s.then.every((t) => t.k === 'trap');
+}
+
+/** The expressions a statement evaluates itself (not those of the statements it contains). */
+function stmtExprs(s: IStmt): readonly IExpr[] {
+  switch (s.k) {
+    case 'setLocal': case 'setReg': case 'setField': case 'setPc': case 'eval': return [s.e];
+    case 'setFile': return [s.index, s.e];
+    case 'if': return [s.c];
+    case 'match': return [s.subject];
+    case 'trap': return s.value === null ? [] : [s.value];
+    case 'halt': return [s.code];
+    case 'return': return s.e === null ? [] : [s.e];
+    case 'store': case 'storePhys': return [s.addr, s.e];
+    case 'for': return [];
+    default: return exhaustive(s);
+  }
+}
+
+function exhaustive(x: never): never {
+  throw new Error(`unhandled statement ${JSON.stringify(x)}`);
+}
+
+/**
+ * `base` with each fact that has a value in `choices` (null: leave the bits) set to it — in order,
+ * widest first, and never over bits an earlier fact set (a type field compared with a gate's type
+ * is not undone by the single-bit tests inside it).
+ */
+export function applyFacts(base: bigint, facts: readonly SliceFact[], choices: readonly (bigint | null)[]): bigint {
+  let v = base;
+  let set = 0n;
+  facts.forEach((f, i) => {
+    const c = choices[i];
+    const mask = V.maskOf(f.hi - f.lo + 1) << BigInt(f.lo);
+    if (c === null || c === undefined || (set & mask) !== 0n) return;
+    v = (v & ~mask) | ((c << BigInt(f.lo)) & mask);
+    set |= mask;
+  });
+  return v & V.maskOf(PATTERN_BITS);
+}
