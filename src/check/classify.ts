@@ -25,7 +25,7 @@ import {
 } from './result.js';
 import { USER_SEARCH } from './searches.js';
 import { fieldsOf, type Subject } from './subject.js';
-import { search, searchSeed, seedOf } from './witness.js';
+import { replayWitness, search, searchSeed, seedOf } from './witness.js';
 
 /** The sensitivities that make an instruction user-sensitive (see `userSensitive` below). */
 const USER_SENSITIVITIES: readonly Sensitivity[] = ['controlSensitive', 'locationSensitive', 'resourceSensitive'];
@@ -57,11 +57,26 @@ function absent(facts: StaticFacts, c: Sensitivity): { readonly all: boolean; re
   }
 }
 
-/** Every class of `subject` over the states `config` allows. */
-export function classify(subject: Subject, config: Configuration, options: ClassifyOptions): Classification {
+/** The witnesses of a classification, by the search that found them. */
+function witnessesOf(c: Classification): Map<SearchKind, Witness> {
+  const out = new Map<SearchKind, Witness>();
+  for (const v of Object.values(c)) if (v.witness !== null) out.set(v.witness.search, v.witness);
+  return out;
+}
+
+/**
+ * Every class of `subject` over the states `config` allows. With `earlier` (the classification
+ * over all states), a search under the configuration first replays the witness the earlier one
+ * found: where the configuration leaves that state alone it is a witness here too.
+ */
+export function classify(subject: Subject, config: Configuration, options: ClassifyOptions, earlier: Classification | null = null): Classification {
   const isa = subject.sandbox.isa;
   const facts = proveStatically(subject, config);
+  const known = earlier === null ? new Map<SearchKind, Witness>() : witnessesOf(earlier);
   const find = (kind: SearchKind, presumed: boolean): ClassVerdict => {
+    const before = known.get(kind);
+    const again = before === undefined ? null : replayWitness(subject, before, config);
+    if (again !== null) return { value: !presumed, evidence: 'witnessed', witness: again, runs: 1 };
     const seed = searchSeed(options.seed, isa.name, subject, kind, config);
     let found = search(subject, kind, config, seed, options.runs);
     // Nothing proven, nothing found: look ten times harder before calling it unknown.
@@ -149,7 +164,7 @@ export function classifyVariant(subject: Subject, options: ClassifyOptions): Var
   const configs = configurationsOf(isa);
   const first = classify(subject, configs.all, options);
   const touched = new Set([...subject.reads, ...subject.writes]);
-  const underVmmConfig = carriesOver(configs.vmm, touched) ? first : classify(subject, configs.vmm, options);
+  const underVmmConfig = carriesOver(configs.vmm, touched) ? first : classify(subject, configs.vmm, options, first);
   const all = underVmmConfig === first ? first : lift(first, underVmmConfig);
 
   const encoding = isa.instructions[subject.index]!.encoding;
