@@ -79,9 +79,9 @@ export function shadowPageTable(spec: PageTableSpec, options: ShadowOptions = {}
       const { faults } = spec;
       const cause = exit.cause.name;
       const kind = cause === faults.fetch.name ? 'fetch' : cause === faults.load.name ? 'load' : cause === faults.store.name ? 'store' : null;
-      if (kind === null) return;
+      if (kind === null) return null;
       const { space } = spaceOf(virtual, allocation);
-      space.fill(virtual, real.bus, regimeKey(shapeOf(virtual), virtual), V.toNumber(exit.tval), kind);
+      return space.fill(virtual, real.bus, regimeKey(shapeOf(virtual), virtual), V.toNumber(exit.tval), kind);
     },
 
     written(allocation, pa, units) {
