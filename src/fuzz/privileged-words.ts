@@ -1,0 +1,62 @@
+/**
+ * The audit's verdict on instruction words, for the efficiency property (efficiency.ts): is a
+ * word one the audit (src/check/audit.ts) finds privileged under the description's `vmm:`
+ * configuration — the configuration the VMM runs its guests in?
+ *
+ * Where an operand field selects the state an instruction touches (a CSR number) the audit
+ * classifies each selection (variant) on its own: `csr=CSR_MSTATUS`, …, and `csr=other` for every
+ * value no arm names. A word belongs to the most specific variant whose fixed fields it matches,
+ * so a named selection wins over `other`. A catch-all selection can lump words that behave
+ * differently (riscv32's `csr=other` holds the PMP CSRs, which a range test serves, and the
+ * unimplemented CSRs, which trap in every mode): when it is found not privileged by a witness that
+ * is another word, the audit has not settled this word, and the verdict says so.
+ */
+import type { AuditResult } from '../check/result.js';
+import { createDecoder } from '../isa/decoder.js';
+import type { Isa } from '../isa/model.js';
+import * as V from '../semantics/values.js';
+
+/** `unsettled`: the word's selection is a catch-all found unprivileged by another word. */
+export type PrivilegedVerdict = 'privileged' | 'unprivileged' | 'unsettled';
+
+/** The audit's verdict on an instruction word (isa.instructionWidth bits); `unprivileged` for a word that decodes to nothing. */
+export type PrivilegedWords = (word: V.Bits) => PrivilegedVerdict;
+
+interface Selection {
+  /** Field index → value. */
+  readonly fixed: readonly (readonly [number, bigint])[];
+  readonly privileged: boolean;
+  /** A catch-all (`field=other`) selection. */
+  readonly catchAll: boolean;
+  /** The word of the witness that shows it is not privileged, if any. */
+  readonly witness: bigint | null;
+}
+
+/** The verdicts for `isa` from its audit. Throws (a bug) when the audit is of another description. */
+export function privilegedWords(isa: Isa, audit: AuditResult): PrivilegedWords {
+  if (audit.hash !== isa.hash) throw new Error(`the audit of ${audit.file} is not of ${isa.file}`);
+  const { decode } = createDecoder(isa);
+  const byIndex: Selection[][] = isa.instructions.map((instruction) => {
+    const audited = audit.instructions.find((i) => i.name === instruction.name);
+    if (audited === undefined) throw new Error(`the audit has no ${instruction.name}`);
+    const fields = instruction.encoding.fields;
+    return audited.variants
+      .map((v): Selection => {
+        const verdict = v.underVmmConfig.privileged;
+        return {
+          fixed: Object.entries(v.fixed).map(([name, hex]) => [fields.findIndex((f) => f.name === name), BigInt(hex)] as const),
+          privileged: verdict.value,
+          catchAll: v.label.includes('=other'),
+          witness: verdict.witness === null ? null : BigInt(verdict.witness.word),
+        };
+      })
+      .sort((a, b) => b.fixed.length - a.fixed.length);
+  });
+  return (word) => {
+    const d = decode(word);
+    const selection = d === null ? undefined : byIndex[d.index]?.find((s) => s.fixed.every(([at, value]) => BigInt(d.fields[at] ?? -1) === value));
+    if (selection === undefined) return 'unprivileged';
+    if (selection.privileged) return 'privileged';
+    return selection.catchAll && selection.witness !== V.toBigInt(word) ? 'unsettled' : 'unprivileged';
+  };
+}
