@@ -34,7 +34,7 @@
  * is interpreted by design). Counters must add up: direct + exits + interpreted = steps.
  */
 import { createDisassembler } from '../isa/disassembler.js';
-import type { AccessKind, Isa } from '../isa/model.js';
+import type { AccessKind, Cause, Isa } from '../isa/model.js';
 import type { Machine, StepResult } from '../machine/machine.js';
 import type { CheckedIsa } from '../semantics/check-isa.js';
 import * as V from '../semantics/values.js';
@@ -106,6 +106,8 @@ interface BareStep {
   readonly devices: boolean;
   /** The word the step ran, when it completed. */
   readonly word: V.Bits | null;
+  /** The cause of the step's trap when its delivery failed (the step halted), else null. */
+  readonly undelivered: Cause | null;
   /** For a memory-fault exit: did the step change the guest's translation of the fault's address? */
   readonly retranslated: boolean;
 }
@@ -159,7 +161,8 @@ export function checkEfficiency(checked: CheckedIsa, c: GuestCase, options: Effi
     const r = bare.step();
     if (event === null) continue;
     const retranslated = fault !== null && event.kind === 'exit' && fault !== translations(event);
-    const s: BareStep = { pc, ...before, result: r, devices: bare.bus.deviceAccesses !== devices, word: r.kind === 'trap' ? null : bare.interp.instruction, retranslated };
+    const s: BareStep = { pc, ...before, result: r, devices: bare.bus.deviceAccesses !== devices, word: r.kind === 'trap' ? null : bare.interp.instruction, retranslated,
+      undelivered: bare.undelivered };
     const where = `step ${n}, pc ${V.hex(pc, isa.addressWidth)}${s.word === null ? '' : ` (${disassemble(s.word) ?? 'no instruction'})`}`;
     let why: string | null;
     if (event.kind === 'exit') {
@@ -176,16 +179,19 @@ export function checkEfficiency(checked: CheckedIsa, c: GuestCase, options: Effi
 
   /** The law for one exit, against the bare step. */
   function judgeExit(e: Exit, s: BareStep): string | null {
-    const completed = s.result.kind !== 'trap';
-    const bareTrap = s.result.kind === 'trap' ? `the bare machine traps (${s.result.cause.name})` : 'the bare machine completes it';
+    const completed = s.result.kind !== 'trap' && s.undelivered === null;
+    const bareTrap = s.result.kind === 'trap' ? `the bare machine traps (${s.result.cause.name})`
+      : s.undelivered !== null ? `the bare machine traps (${s.undelivered.name}) and halts delivering it` : 'the bare machine completes it';
     switch (e.reason) {
       case 'privileged': {
         if (!completed) return `the VMM emulated it as a privileged instruction, but ${bareTrap}`;
         return privileged(s) ? null : 'the VMM took an exit for it and emulated it, but the audit does not find it privileged';
       }
-      case 'guest-fault':
-        if (s.result.kind !== 'trap') return `the VMM reflected ${e.reflected?.name ?? 'a trap'} into the guest, but ${bareTrap}`;
-        return s.result.cause.name === e.reflected?.name ? null : `the VMM reflected ${e.reflected?.name ?? 'nothing'}, but ${bareTrap}`;
+      case 'guest-fault': {
+        // A trap whose delivery failed halts the machine (machine.ts): the same trap, undelivered.
+        const bareCause = s.result.kind === 'trap' ? s.result.cause : s.undelivered;
+        return bareCause !== null && bareCause.name === e.reflected?.name ? null : `the VMM reflected ${e.reflected?.name ?? 'nothing'} into the guest, but ${bareTrap}`;
+      }
       case 'device':
         return completed && s.devices ? null : `the VMM called it device work, but ${completed ? 'the bare step reaches no device' : bareTrap}`;
       case 'allocator': {
@@ -218,8 +224,10 @@ export function checkEfficiency(checked: CheckedIsa, c: GuestCase, options: Effi
         return strategy === 'hybrid' && !s.user ? null : 'interpreted as supervisor code, in the user mode';
       case 'unconfigured':
         return strategy === 'hybrid' && !s.configured ? null : 'interpreted as outside the vmm: configuration, which it is not';
-      case 'interrupt':
-        return s.result.kind === 'trap' && s.result.cause.interrupt ? null : 'interpreted for a pending interrupt, which the bare machine does not take';
+      case 'interrupt': {
+        const taken = s.result.kind === 'trap' ? s.result.cause : s.undelivered;
+        return taken?.interrupt === true ? null : 'interpreted for a pending interrupt, which the bare machine does not take';
+      }
       case 'unconfined':
         return s.confines ? 'interpreted as unconfinable, but the composer confines this state' : null;
     }

@@ -6,10 +6,15 @@
  * Where an operand field selects the state an instruction touches (a CSR number) the audit
  * classifies each selection (variant) on its own: `csr=CSR_MSTATUS`, …, and `csr=other` for every
  * value no arm names. A word belongs to the most specific variant whose fixed fields it matches,
- * so a named selection wins over `other`. A catch-all selection can lump words that behave
- * differently (riscv32's `csr=other` holds the PMP CSRs, which a range test serves, and the
- * unimplemented CSRs, which trap in every mode): when it is found not privileged by a witness that
- * is another word, the audit has not settled this word, and the verdict says so.
+ * so a named selection wins over `other`.
+ *
+ * A selection fixes only the selecting fields, so it can lump words that behave differently:
+ * riscv32's `csrrsi csr=CSR_MHARTID` reads mhartid in M-mode when uimm = 0 and traps in every mode
+ * otherwise (a write to a read-only CSR); `csr=other` holds the PMP CSRs, which a range test
+ * serves, and the unimplemented CSRs, which trap everywhere. When the audit's witness against
+ * `privileged` is a trap in the supervisor mode by another word, it says nothing against this
+ * word trapping only in user mode: the verdict is then `unsettled`. A witness that the selection
+ * completes in user mode, or the very word trapping in the supervisor mode, settles it.
  */
 import type { AuditResult } from '../check/result.js';
 import { createDecoder } from '../isa/decoder.js';
@@ -26,10 +31,8 @@ interface Selection {
   /** Field index → value. */
   readonly fixed: readonly (readonly [number, bigint])[];
   readonly privileged: boolean;
-  /** A catch-all (`field=other`) selection. */
-  readonly catchAll: boolean;
-  /** The word of the witness that shows it is not privileged, if any. */
-  readonly witness: bigint | null;
+  /** The word of the witness that shows it is not privileged by trapping in the supervisor mode, if that is the witness. */
+  readonly supervisorTrap: bigint | null;
 }
 
 /** The verdicts for `isa` from its audit. Throws (a bug) when the audit is of another description. */
@@ -43,11 +46,11 @@ export function privilegedWords(isa: Isa, audit: AuditResult): PrivilegedWords {
     return audited.variants
       .map((v): Selection => {
         const verdict = v.underVmmConfig.privileged;
+        const w = verdict.witness;
         return {
           fixed: Object.entries(v.fixed).map(([name, hex]) => [fields.findIndex((f) => f.name === name), BigInt(hex)] as const),
           privileged: verdict.value,
-          catchAll: v.label.includes('=other'),
-          witness: verdict.witness === null ? null : BigInt(verdict.witness.word),
+          supervisorTrap: w !== null && w.states[0]?.mode === audit.supervisorMode ? BigInt(w.word) : null,
         };
       })
       .sort((a, b) => b.fixed.length - a.fixed.length);
@@ -57,6 +60,6 @@ export function privilegedWords(isa: Isa, audit: AuditResult): PrivilegedWords {
     const selection = d === null ? undefined : byIndex[d.index]?.find((s) => s.fixed.every(([at, value]) => BigInt(d.fields[at] ?? -1) === value));
     if (selection === undefined) return 'unprivileged';
     if (selection.privileged) return 'privileged';
-    return selection.catchAll && selection.witness !== V.toBigInt(word) ? 'unsettled' : 'unprivileged';
+    return selection.supervisorTrap !== null && selection.supervisorTrap !== V.toBigInt(word) ? 'unsettled' : 'unprivileged';
   };
 }

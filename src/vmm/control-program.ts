@@ -280,11 +280,13 @@ export class ControlProgram {
     else if (r.kind === 'trap') g.counters.reflected++;
     else g.counters.emulated++;
     const work = this.composer.afterExit?.(g.virtual.interp, this.real.interp, g.allocation, { cause: exit.cause, tval: exit.tval, step: r }) ?? null;
-    const reason = exitReason(exit.cause, r.kind === 'trap', g.virtual.bus.deviceAccesses !== devices);
+    // A trap whose delivery itself failed halts the virtual machine (machine.ts): still the guest's own trap.
+    const reflected = r.kind === 'trap' ? r.cause : g.virtual.undelivered;
+    const reason = exitReason(exit.cause, reflected !== null, g.virtual.bus.deviceAccesses !== devices);
     g.counters.exitsBy[reason]++;
     this.options.observe?.(g.index, {
       kind: 'exit', reason, step, pc: exit.pc, cause: exit.cause, tval: exit.tval,
-      reflected: r.kind === 'trap' ? r.cause : null, work: reason === 'allocator' ? work : null,
+      reflected, work: reason === 'allocator' ? work : null,
     });
   }
 

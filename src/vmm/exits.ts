@@ -13,7 +13,8 @@ import type { Bits } from '../semantics/values.js';
  * cause and by what the guest's virtual step then did.
  * - `privileged`: the instruction trapped in real user mode (a cause that is not a memory fault)
  *   and completed in the guest's virtual mode — its interpreter routine did it.
- * - `guest-fault`: the virtual step trapped: the guest's own trap, reflected into it.
+ * - `guest-fault`: the virtual step trapped: the guest's own trap, reflected into it (or, when its
+ *   delivery faulted in turn, the virtual machine's halt, as on the bare machine).
  * - `device`: the virtual step completed and reached a virtual device (memory-mapped I/O).
  * - `allocator`: the real relocation refused an access (a memory-fault cause) that the guest's own
  *   relocation allows, and the virtual step completed it: allocator work (`AllocatorWork`).

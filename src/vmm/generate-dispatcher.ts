@@ -297,11 +297,12 @@ ${hasSettings ? "      if (!configured(v.s)) return 'unconfigured';\n" : ''}    
       : { kind: 'trap', cause: this.causeOf(v.cause), tval: v.tval, pc: v.trapPc };
     const work = this.composer.afterExit?.(v.view, this.real.interp, g.allocation, { cause: exit.cause, tval: exit.tval, step }) ?? null;
     // Why the guest exited (src/vmm/exits.ts): by the real cause, the virtual step, and the devices it reached.
-    const reason = exitReason(exit.cause, step.kind === 'trap', v.bus.deviceAccesses !== devices);
+    const reflected = step.kind === 'trap' ? step.cause : v.undelivered === null ? null : this.causeOf(v.undelivered);
+    const reason = exitReason(exit.cause, reflected !== null, v.bus.deviceAccesses !== devices);
     g.counters.exitsBy[reason]++;
     this.options.observe?.(g.index, {
       kind: 'exit', reason, step: at, pc: exit.pc, cause: exit.cause, tval: exit.tval,
-      reflected: step.kind === 'trap' ? step.cause : null, work: reason === 'allocator' ? work : null,
+      reflected, work: reason === 'allocator' ? work : null,
     });
   }
 
