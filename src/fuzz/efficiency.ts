@@ -21,8 +21,9 @@
  *   fill granted on the page it filled; a `protect`, which is a store; or `uncovered` (an address
  *   the real relocation cannot express). Or the allocator did nothing because the step itself
  *   changed the guest's translation of the fault's address (the bare machine's translation of it,
- *   asked without side effects, differs before and after the step: an sret that leaves the regime
- *   the fill would have served, an AMO on its own page-table entry);
+ *   asked with its accessed/dirty stores noted and dropped, differs before and after the step: an
+ *   sret that leaves the regime the fill would have served, or enters one where the page's PTE
+ *   still needs its accessed bit; a store or AMO on its own page-table entry);
  * - an interpreted step: `supervisor` only under the hybrid strategy and where the bare state's
  *   mode is not the user mode; `unconfigured` only under hybrid and where the bare state is outside
  *   `vmm.state`; `interrupt` only where the bare step n takes an interrupt; `unconfined` only where
@@ -37,9 +38,9 @@ import { createDisassembler } from '../isa/disassembler.js';
 import type { AccessKind, Cause, Isa } from '../isa/model.js';
 import type { Machine, StepResult } from '../machine/machine.js';
 import type { CheckedIsa } from '../semantics/check-isa.js';
+import { Interpreter, Status } from '../semantics/interpreter.js';
 import * as V from '../semantics/values.js';
 import { composerFor, type Composer } from '../vmm/allocator.js';
-import { TranslationProbe } from '../vmm/guest-translation.js';
 import { ControlProgram, type Counters, type Strategy } from '../vmm/control-program.js';
 import type { AllocatorWork, ExitEvent, InterpretReason } from '../vmm/exits.js';
 import { bareMachine, caseImage, setState, type GuestCase } from './fidelity.js';
@@ -142,10 +143,17 @@ export function checkEfficiency(checked: CheckedIsa, c: GuestCase, options: Effi
   const kinds = faultKinds(isa);
   const { disassemble } = createDisassembler(isa);
   const user = isa.userMode.value;
-  const probe = new TranslationProbe(checked, bare.state, bare.bus, bare.ram.base, bare.ram.size);
+  // The guest's translation asked without side effects: its stores (accessed and dirty bits) are
+  // noted and dropped, so the answer is the one the access itself would get, and whether it writes.
+  let wrote = false;
+  const dryRun = new Interpreter(checked, bare.state, { read: (pa, bits, access) => bare.bus.read(pa, bits, access), write: () => (wrote = true) });
   /** The guest's translations of a memory-fault exit's address, for each kind its cause stands for, as text. */
-  const translations = (e: Exit): string =>
-    [...(kinds.get(e.cause.name) ?? [])].map((k) => probe.translate(V.toNumber(e.tval), k)?.pa ?? 'fault').join(',');
+  const translations = (e: Exit): string => [...(kinds.get(e.cause.name) ?? [])].map((k) => {
+    wrote = false;
+    dryRun.begin();
+    const pa = dryRun.translate(V.toNumber(e.tval), k);
+    return dryRun.status !== Status.Running ? 'fault' : `${pa}${wrote ? ' setting accessed/dirty' : ''}`;
+  }).join(',');
   let filled: Fill | null = null;
   let next = 0;
   for (let n = 0; n < g.steps; n++) {
