@@ -29,5 +29,6 @@ export { auditIsa } from './check/audit.js';
 export type { AuditResult } from './check/result.js';
 
 export { ControlProgram } from './vmm/control-program.js';
-export type { Counters, Strategy } from './vmm/control-program.js';
+export type { ControlProgramOptions, Counters, Strategy } from './vmm/control-program.js';
+export type { AllocatorWork, ExitEvent, ExitReason, InterpretReason, PreemptReason } from './vmm/exits.js';
 export { chooseStrategy } from './vmm/strategy.js';

@@ -60,18 +60,33 @@ interface RunOptions {
   readonly stats?: 'text' | 'json';
 }
 
+/** `reason n, reason n` for the nonzero counts of a tally, or `none`. */
+function breakdown(tally: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(tally).filter(([, n]) => n > 0).map(([reason, n]) => `${reason} ${n}`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+/**
+ * Per guest: steps, the seconds of its own time slices, MIPS over those; under a VMM its counters
+ * with exits, interpreted steps and preemptions by reason (src/vmm/exits.ts) and the
+ * direct-execution ratio, direct steps over all steps (DESIGN.md §5, efficiency).
+ */
 function printStats(report: VmmReport | null, outcomes: readonly RunOutcome[], names: readonly string[], format: 'text' | 'json'): void {
   const rows = outcomes.map((o, i) => {
     const counters: Counters | null = report?.counters[i] ?? null;
     const mips = o.steps / Math.max(o.seconds, 1e-9) / 1e6;
-    return { guest: names[i]!, steps: o.steps, seconds: Number(o.seconds.toFixed(6)), mips: Number(mips.toFixed(3)), ...(counters ?? {}) };
+    const ratio = counters === null ? {} : { directRatio: Number((o.steps === 0 ? 0 : counters.direct / o.steps).toFixed(6)) };
+    return { guest: names[i]!, steps: o.steps, seconds: Number(o.seconds.toFixed(6)), mips: Number(mips.toFixed(3)), ...(counters ?? {}), ...ratio };
   });
   if (format === 'json') {
     process.stderr.write(`${JSON.stringify({ strategy: report?.strategy ?? 'none', guests: rows })}\n`);
     return;
   }
-  for (const r of rows) {
-    const vmm = report === null ? '' : `, direct ${r.direct}, exits ${r.exits} (emulated ${r.emulated}, reflected ${r.reflected}), interpreted ${r.interpreted}`;
+  for (const [i, r] of rows.entries()) {
+    const c = report?.counters[i];
+    const vmm = c === undefined ? ''
+      : `, direct ${c.direct} (${(100 * (r.directRatio ?? 0)).toFixed(2)}%), exits ${c.exits} (emulated ${c.emulated}, reflected ${c.reflected}; ${breakdown(c.exitsBy)}),`
+        + ` interpreted ${c.interpreted} (${breakdown(c.interpretedBy)}), preempted ${breakdown(c.preemptedBy)}`;
     process.stderr.write(`${r.guest}: steps ${r.steps}, ${r.seconds.toFixed(3)} s, ${r.mips.toFixed(2)} MIPS${vmm}\n`);
   }
 }

@@ -59,7 +59,7 @@ export function caseImage(isa: Isa, c: GuestCase, offset: number): GuestImage {
 }
 
 /** Set the case's initial state and storage (pc stays at the image's entry). */
-function setState(m: Machine, c: GuestCase): void {
+export function setState(m: Machine, c: GuestCase): void {
   for (const [offset, value] of c.memory) m.ram.write(m.ram.base + offset, m.isa.unit, V.fromBigInt(value, m.isa.unit));
   for (const [name, values] of c.state) {
     const e = m.isa.state.get(name)!;
@@ -96,15 +96,21 @@ export function stateDifference(isa: Isa, a: Machine, b: Machine): string | null
   return `storage at ${V.hex(at, isa.physicalAddressWidth)}: bare ${V.hex(a.ram.read(at, w) ?? 0, w)}, under the VMM ${V.hex(b.ram.read(at, w) ?? 0, w)}`;
 }
 
-/** Run one case alone on a bare machine whose RAM is `size` units. */
-function runBare(checked: CheckedIsa, c: GuestCase, size: number, options: FidelityOptions): { machine: Machine; halt: number | null } {
+/** A bare machine whose RAM is `size` units, with the case's program at `offset` and its initial state: as a guest's on its allocation. */
+export function bareMachine(checked: CheckedIsa, c: GuestCase, size: number, offset: number): Machine {
   const isa = checked.isa;
   const ram = new Ram(isa.board?.ram.base ?? 0, size, isa.unit, isa.endian);
   const machine = new Machine(checked, { ram });
-  const image = caseImage(isa, c, options.offset);
+  const image = caseImage(isa, c, offset);
   placeImage(image, machine.ram);
   machine.pc = image.entry;
   setState(machine, c);
+  return machine;
+}
+
+/** Run one case alone on a bare machine whose RAM is `size` units. */
+function runBare(checked: CheckedIsa, c: GuestCase, size: number, options: FidelityOptions): { machine: Machine; halt: number | null } {
+  const machine = bareMachine(checked, c, size, options.offset);
   const outcome = runMachine(machine, options.steps);
   return { machine, halt: outcome.kind === 'halted' ? outcome.code : null };
 }

@@ -48,6 +48,8 @@ export class Bus implements PhysicalBus {
   private onToHost: (value: bigint) => void = () => {};
   /** Told of every RAM store (`watchRamWrites`); null when nobody watches. */
   private onRamWrite: ((pa: number, units: number) => void) | null = null;
+  /** Reads and writes that reached a device so far (a VMM tells device exits from others by it). */
+  deviceAccesses = 0;
 
   /** Throws InputError `isa/invalid` when two devices, or a device and the RAM, overlap. */
   constructor(
@@ -86,7 +88,9 @@ export class Bus implements PhysicalBus {
     // Devices have no instructions: a fetch from one is an access fault, as on QEMU.
     if (access === 'fetch') return null;
     const device = this.deviceAt(pa, bits);
-    return device === null ? null : device.read(pa - device.base, bits);
+    if (device === null) return null;
+    this.deviceAccesses++;
+    return device.read(pa - device.base, bits);
   }
 
   write(pa: number, bits: number, value: Bits, _access: AccessKind): boolean {
@@ -97,6 +101,7 @@ export class Bus implements PhysicalBus {
     }
     const device = this.deviceAt(pa, bits);
     if (device === null) return false;
+    this.deviceAccesses++;
     device.write(pa - device.base, bits, value);
     return true;
   }

@@ -115,6 +115,11 @@ export class Machine {
   readonly devices: readonly MmioDevice[];
   /** Steps taken since reset. */
   steps = 0;
+  /**
+   * The cause of the last step's trap when its delivery failed (the trap entry itself trapped or
+   * halted, and the step returned a halt with code −1); null otherwise.
+   */
+  undelivered: Cause | null = null;
   /** Set by a device (finisher, HTIF) when the guest asks to stop; taken at the end of the step. */
   private haltRequest: number | null = null;
   private readonly decode: (word: Bits) => Decoded | null;
@@ -229,6 +234,7 @@ export class Machine {
   }
 
   step(): StepResult {
+    this.undelivered = null;
     const result = this.execute();
     this.steps++;
     this.tickCounters();
@@ -337,6 +343,7 @@ export class Machine {
     const st = this.trapEntry([V.fromBigInt(BigInt(cause.code), w), cause.interrupt ? 1 : 0, tval]);
     if (st !== Status.Running) {
       // A trap inside trap entry (e.g. a fault storing the old PSW) has no further handler.
+      this.undelivered = cause;
       return { kind: 'halt', code: -1 };
     }
     this.pc = interp.nextPc;

@@ -11,6 +11,7 @@ import type { StepResult } from '../machine/machine.js';
 import type { Interpreter } from '../semantics/interpreter.js';
 import type { Bits } from '../semantics/values.js';
 import type { Ram } from '../machine/memory.js';
+import type { AllocatorWork } from './exits.js';
 import { relocationBounds } from './relocation-bounds.js';
 import { shadowPageTable } from './shadow-page-table.js';
 import { twoSegment } from './two-segment.js';
@@ -64,8 +65,13 @@ export interface Composer {
    * translations (a TLB), which the control program flushes every time the guest resumes.
    */
   readonly pageSize?: number;
-  /** Called after the dispatcher answered an exit (the shadow page tables fill a page then). */
-  afterExit?(virtual: Interpreter, real: Interpreter, allocation: Allocation, exit: Exit): void;
+  /**
+   * Called after the dispatcher answered an exit (the shadow page tables fill a page then). Says
+   * what it did for an exit whose real cause is a memory fault and whose virtual step completed —
+   * allocator work (exits.ts) — or null when it did nothing (the efficiency property's law counts
+   * such an exit against the VMM).
+   */
+  afterExit?(virtual: Interpreter, real: Interpreter, allocation: Allocation, exit: Exit): AllocatorWork | null;
   /**
    * A virtual step (not direct execution) stored to the guest's storage: guest-physical units
    * [pa, pa + units). A composer whose real relocation is derived from guest storage (shadow page

@@ -16,6 +16,10 @@ import { Status, type Interpreter } from '../semantics/interpreter.js';
 import { TranslationCache } from '../semantics/translation-cache.js';
 import * as V from '../semantics/values.js';
 import { allocate, composerFor, type Allocation, type Composer } from './allocator.js';
+import {
+  exitReason, noExits, noInterpreted, noPreempted,
+  type ExitEvent, type ExitReason, type InterpretReason, type PreemptReason, type Tally,
+} from './exits.js';
 import { VirtualInterrupts } from './virtual-interrupts.js';
 
 /**
@@ -40,6 +44,17 @@ export interface Counters {
    * step taken while a virtual interrupt is pending or no real relocation confines the guest.
    */
   interpreted: number;
+  /** `exits` by reason (src/vmm/exits.ts): they sum to `exits`. */
+  readonly exitsBy: Tally<ExitReason>;
+  /** `interpreted` by reason: they sum to `interpreted`. */
+  readonly interpretedBy: Tally<InterpretReason>;
+  /** Direct runs the VMM's own clock ended without a trap, by reason. */
+  readonly preemptedBy: Tally<PreemptReason>;
+}
+
+/** Zero counters. */
+export function noCounters(): Counters {
+  return { direct: 0, exits: 0, emulated: 0, reflected: 0, interpreted: 0, exitsBy: noExits(), interpretedBy: noInterpreted(), preemptedBy: noPreempted() };
 }
 
 export type GuestOutcome =
@@ -49,10 +64,12 @@ export type GuestOutcome =
   | { readonly kind: 'escaped'; readonly code: number };
 
 export class Guest {
-  readonly counters: Counters = { direct: 0, exits: 0, emulated: 0, reflected: 0, interpreted: 0 };
+  readonly counters: Counters = noCounters();
   outcome: GuestOutcome | null = null;
   /** Steps the guest has taken (direct, emulated, reflected and interpreted alike). */
   steps = 0;
+  /** Wall-clock seconds spent in the guest's own time slices (its share of the run, for its MIPS). */
+  seconds = 0;
 
   constructor(
     readonly index: number,
@@ -67,6 +84,8 @@ export interface ControlProgramOptions {
   readonly composer?: Composer;
   /** Guest i's console bytes. */
   readonly console?: (guest: number, byte: number) => void;
+  /** Told every exit, interpreted step and preemption of guest i, with its reason (the efficiency property). */
+  readonly observe?: (guest: number, event: ExitEvent) => void;
 }
 
 /** A slot range of state store: `wide` slots or narrow ones. */
@@ -147,7 +166,9 @@ export class ControlProgram {
       const live = this.guests.filter((g) => g.outcome === null);
       if (live.length === 0) return;
       for (const g of live) {
+        const begun = performance.now();
         this.runSlice(g, Math.min(slice, maxSteps - g.steps));
+        g.seconds += (performance.now() - begun) / 1000;
         if (g.outcome === null && g.steps >= maxSteps) g.outcome = { kind: 'timeout' };
       }
     }
@@ -157,25 +178,32 @@ export class ControlProgram {
   private runSlice(g: Guest, budget: number): void {
     const end = g.steps + budget;
     while (g.steps < end && g.outcome === null) {
-      if (this.interprets(g)) {
-        this.interpretOne(g);
+      const interpret = this.interprets(g);
+      if (interpret !== null) {
+        this.interpretOne(g, interpret);
         continue;
       }
       this.enter(g);
       this.interrupts.mark(this.real);
       // The run ends where a virtual device would raise an interrupt line of its own accord (the
       // CLINT's timer): the bare machine would ask for the interrupt before the step after that.
-      const stop = Math.min(end, g.steps + Math.max(1, g.virtual.stepsUntilDeviceEvent()));
+      const deadline = g.steps + Math.max(1, g.virtual.stepsUntilDeviceEvent());
+      const stop = Math.min(end, deadline);
       let direct = 0;
       let exit: StepResult | null = null;
+      let preempted: PreemptReason | null = stop === deadline ? 'timer' : 'time-slice';
       while (g.steps + direct < stop) {
         const r = this.real.step();
         if (r.kind === 'retired') {
           direct++;
           // A step that changed what the interrupt condition reads ends the run: the next step asks.
-          if (this.interrupts.changed(this.real)) break;
+          if (this.interrupts.changed(this.real)) {
+            preempted = 'interrupt-check';
+            break;
+          }
           continue;
         }
+        preempted = null;
         if (r.kind === 'halt') {
           // The instruction's own semantics stopped the machine (a halt the description allows in
           // user mode, e.g. the KA10 model's MODEL_LIMIT): a direct step, and the guest's halt. A
@@ -192,7 +220,13 @@ export class ControlProgram {
       }
       this.leave(g, direct);
       if (exit?.kind === 'trap') this.dispatch(g, exit);
+      else if (preempted !== null && g.outcome === null) this.preempted(g, preempted);
     }
+  }
+
+  private preempted(g: Guest, reason: PreemptReason): void {
+    g.counters.preemptedBy[reason]++;
+    this.options.observe?.(g.index, { kind: 'preempted', reason, step: g.steps });
   }
 
   /**
@@ -203,10 +237,14 @@ export class ControlProgram {
    * virtual interrupt is pending (the virtual machine takes it), or while no real relocation
    * confines the guest.
    */
-  private interprets(g: Guest): boolean {
+  private interprets(g: Guest): InterpretReason | null {
     const v = g.virtual.interp;
-    if (this.options.strategy === 'hybrid' && (V.toNumber(v.readReg(this.isa.mode)) !== this.userMode || !this.configured(v))) return true;
-    return this.interrupts.pending(g.virtual) || !(this.composer.confines?.(v, g.allocation) ?? true);
+    if (this.options.strategy === 'hybrid') {
+      if (V.toNumber(v.readReg(this.isa.mode)) !== this.userMode) return 'supervisor';
+      if (!this.configured(v)) return 'unconfigured';
+    }
+    if (this.interrupts.pending(g.virtual)) return 'interrupt';
+    return (this.composer.confines?.(v, g.allocation) ?? true) ? null : 'unconfined';
   }
 
   /** Does the virtual state agree with every `vmm.state` setting? */
@@ -218,10 +256,12 @@ export class ControlProgram {
     return true;
   }
 
-  private interpretOne(g: Guest): void {
+  private interpretOne(g: Guest, reason: InterpretReason): void {
+    this.options.observe?.(g.index, { kind: 'interpreted', reason, step: g.steps });
     const r = g.virtual.step();
     g.steps++;
     g.counters.interpreted++;
+    g.counters.interpretedBy[reason]++;
     if (r.kind === 'halt') g.outcome = { kind: 'halted', code: r.code };
   }
 
@@ -232,12 +272,22 @@ export class ControlProgram {
    */
   private dispatch(g: Guest, exit: StepResult & { kind: 'trap' }): void {
     g.counters.exits++;
+    const step = g.steps;
+    const devices = g.virtual.bus.deviceAccesses;
     const r = g.virtual.step();
     g.steps++;
     if (r.kind === 'halt') g.outcome = { kind: 'halted', code: r.code };
     else if (r.kind === 'trap') g.counters.reflected++;
     else g.counters.emulated++;
-    this.composer.afterExit?.(g.virtual.interp, this.real.interp, g.allocation, { cause: exit.cause, tval: exit.tval, step: r });
+    const work = this.composer.afterExit?.(g.virtual.interp, this.real.interp, g.allocation, { cause: exit.cause, tval: exit.tval, step: r }) ?? null;
+    // A trap whose delivery itself failed halts the virtual machine (machine.ts): still the guest's own trap.
+    const reflected = r.kind === 'trap' ? r.cause : g.virtual.undelivered;
+    const reason = exitReason(exit.cause, reflected !== null, g.virtual.bus.deviceAccesses !== devices);
+    g.counters.exitsBy[reason]++;
+    this.options.observe?.(g.index, {
+      kind: 'exit', reason, step, pc: exit.pc, cause: exit.cause, tval: exit.tval,
+      reflected, work: reason === 'allocator' ? work : null,
+    });
   }
 
   /** Resume `g` on the real machine: its registers and pc, real user mode, composed relocation. */

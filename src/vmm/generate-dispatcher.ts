@@ -141,10 +141,12 @@ export function controlProgramText(facts: ModuleFacts, granule: number): string 
   const userLiteral = `${valueLiteral(BigInt(user.value), mode.width)} /* ${user.name} */`;
   return `/** One guest: its virtual machine, its allocation of real storage, and what its run cost. */
 export class Guest {
-  readonly counters: Counters = { direct: 0, exits: 0, emulated: 0, reflected: 0, interpreted: 0 };
+  readonly counters: Counters = noCounters();
   outcome: GuestOutcome | null = null;
   /** Steps the guest has taken (direct, emulated, reflected and interpreted alike). */
   steps = 0;
+  /** Wall-clock seconds spent in the guest's own time slices. */
+  seconds = 0;
 
   constructor(
     readonly index: number,
@@ -197,7 +199,9 @@ ${hasSettings ? '    configure(this.real.state);\n' : ''}  }
       const live = this.guests.filter((g) => g.outcome === null);
       if (live.length === 0) return;
       for (const g of live) {
+        const begun = performance.now();
         this.runSlice(g, Math.min(slice, maxSteps - g.steps));
+        g.seconds += (performance.now() - begun) / 1000;
         if (g.outcome === null && g.steps >= maxSteps) g.outcome = { kind: 'timeout' };
       }
     }
@@ -207,21 +211,25 @@ ${hasSettings ? '    configure(this.real.state);\n' : ''}  }
   private runSlice(g: Guest, budget: number): void {
     const end = g.steps + budget;
     while (g.steps < end && g.outcome === null) {
-      if (this.interprets(g)) {
-        this.interpretOne(g);
+      const interpret = this.interprets(g);
+      if (interpret !== null) {
+        this.interpretOne(g, interpret);
         continue;
       }
       this.enter(g);
 ${watches ? '      const marks = interruptInputs(this.real.state);\n' : ''}      // The run ends where a virtual device would raise an interrupt line of its own accord.
-      const stop = Math.min(end, g.steps + Math.max(1, g.virtual.stepsUntilDeviceEvent()));
+      const deadline = g.steps + Math.max(1, g.virtual.stepsUntilDeviceEvent());
+      const stop = Math.min(end, deadline);
       let direct = 0;
       let exit: StepResult | null = null;
+      let preempted: PreemptReason | null = stop === deadline ? 'timer' : 'time-slice';
       while (g.steps + direct < stop) {
         const r = this.real.step();
         if (r.kind === 'retired') {
           direct++;
-${watches ? '          if (!sameBits(marks, interruptInputs(this.real.state))) break;\n' : ''}          continue;
+${watches ? "          if (!sameBits(marks, interruptInputs(this.real.state))) {\n            preempted = 'interrupt-check';\n            break;\n          }\n" : ''}          continue;
         }
+        preempted = null;
         if (r.kind === 'halt') {
           // The instruction's own semantics stopped the machine: a direct step, and the guest's
           // halt. A halt a real device requested is an escape.
@@ -237,7 +245,13 @@ ${watches ? '          if (!sameBits(marks, interruptInputs(this.real.state))) b
       }
       this.leave(g, direct);
       if (exit?.kind === 'trap') this.dispatch(g, exit);
+      else if (preempted !== null && g.outcome === null) this.preempted(g, preempted);
     }
+  }
+
+  private preempted(g: Guest, reason: PreemptReason): void {
+    g.counters.preemptedBy[reason]++;
+    this.options.observe?.(g.index, { kind: 'preempted', reason, step: g.steps });
   }
 
   /**
@@ -245,16 +259,21 @@ ${watches ? '          if (!sameBits(marks, interruptInputs(this.real.state))) b
    * hybrid strategy while its virtual mode is not the user mode${hasSettings ? ' or it left the configuration' : ''}; under either while a
    * virtual interrupt is pending, or while no real relocation confines the guest.
    */
-  private interprets(g: Guest): boolean {
+  private interprets(g: Guest): InterpretReason | null {
     const v = g.virtual;
-    if (this.options.strategy === 'hybrid' && (${modeAt('v.s')} !== ${userLiteral}${hasSettings ? ' || !configured(v.s)' : ''})) return true;
-    return v.interruptPending() || !(this.composer.confines?.(v.view, g.allocation) ?? true);
+    if (this.options.strategy === 'hybrid') {
+      if (${modeAt('v.s')} !== ${userLiteral}) return 'supervisor';
+${hasSettings ? "      if (!configured(v.s)) return 'unconfigured';\n" : ''}    }
+    if (v.interruptPending()) return 'interrupt';
+    return (this.composer.confines?.(v.view, g.allocation) ?? true) ? null : 'unconfined';
   }
 
-  private interpretOne(g: Guest): void {
+  private interpretOne(g: Guest, reason: InterpretReason): void {
+    this.options.observe?.(g.index, { kind: 'interpreted', reason, step: g.steps });
     const st = g.virtual.step();
     g.steps++;
     g.counters.interpreted++;
+    g.counters.interpretedBy[reason]++;
     if (st === 'halt') g.outcome = { kind: 'halted', code: g.virtual.haltCode };
   }
 
@@ -266,16 +285,25 @@ ${watches ? '          if (!sameBits(marks, interruptInputs(this.real.state))) b
   private dispatch(g: Guest, exit: StepResult & { kind: 'trap' }): void {
     g.counters.exits++;
     const v = g.virtual;
+    const at = g.steps;
+    const devices = v.bus.deviceAccesses;
     const st = v.step();
     g.steps++;
     if (st === 'halt') g.outcome = { kind: 'halted', code: v.haltCode };
     else if (st === 'trap') g.counters.reflected++;
     else g.counters.emulated++;
-    if (this.composer.afterExit === undefined) return;
     const step: StepResult = st === 'running' ? { kind: 'retired' }
       : st === 'halt' ? { kind: 'halt', code: v.haltCode }
       : { kind: 'trap', cause: this.causeOf(v.cause), tval: v.tval, pc: v.trapPc };
-    this.composer.afterExit(v.view, this.real.interp, g.allocation, { cause: exit.cause, tval: exit.tval, step });
+    const work = this.composer.afterExit?.(v.view, this.real.interp, g.allocation, { cause: exit.cause, tval: exit.tval, step }) ?? null;
+    // Why the guest exited (src/vmm/exits.ts): by the real cause, the virtual step, and the devices it reached.
+    const reflected = step.kind === 'trap' ? step.cause : v.undelivered === null ? null : this.causeOf(v.undelivered);
+    const reason = exitReason(exit.cause, reflected !== null, v.bus.deviceAccesses !== devices);
+    g.counters.exitsBy[reason]++;
+    this.options.observe?.(g.index, {
+      kind: 'exit', reason, step: at, pc: exit.pc, cause: exit.cause, tval: exit.tval,
+      reflected, work: reason === 'allocator' ? work : null,
+    });
   }
 
   /** The description's cause of this module's name for it. */

@@ -160,6 +160,8 @@ export class VirtualMachine {
   trapPc: Address = ${zero};
   /** Set when a step halts. */
   haltCode = 0;
+  /** The cause of the last step's trap when its delivery failed (the step halted with code −1), else null. */
+  undelivered: Cause | null = null;
   /** The pc the instruction being executed continues at (its \`pc = ...\` sets it). */
   nextPc: Address = ${zero};
   /** The word of the instruction being executed (0 outside an instruction). */
@@ -207,6 +209,7 @@ ${indent(resets.map((l) => l), 2)}    this.steps = 0;
 
   /** One step; its status, with the halt code in \`haltCode\` and a trap's cause and value in \`cause\`, \`tval\`. */
   step(): Status {
+    this.undelivered = null;
     const st = this.execute();
     this.steps++;
 ${indent(ticks.length === 0 ? [] : ['const s = this.s;', ...ticks], 2)}    this.bus.tick();
@@ -279,6 +282,7 @@ ${indent(interrupts, 2)}    const pa = ${translateCall(facts, 'this', 'pc', 'fet
     this.status = 'running';
     if (${emitter.trapEntryId}(this, ${codeArg}, cause.interrupt ? 1 : 0, tval) !== 'running') {
       // A trap inside trap entry (a fault storing the old state) has no further handler.
+      this.undelivered = cause;
       this.haltCode = -1;
       this.status = 'halt';
       return 'halt';

@@ -38,10 +38,13 @@ export interface GeneratedModule {
 }
 
 /** What the generated runtime import brings in (and so what the module may not declare itself). */
-const RUNTIME_VALUES = ['Bus', 'Interpreter', 'Machine', 'TranslationCache', 'allocate', 'composerFor', 'createDevice', 'haltedByInstruction', 'placeImage'];
+const RUNTIME_VALUES = [
+  'Bus', 'Interpreter', 'Machine', 'TranslationCache', 'allocate', 'composerFor', 'createDevice', 'exitReason', 'haltedByInstruction',
+  'noCounters', 'placeImage',
+];
 const RUNTIME_TYPES = [
   'AccessKind', 'Allocation', 'Bits', 'CheckedIsa', 'Composer', 'ControlProgramOptions', 'Counters', 'DeviceContext',
-  'GuestImage', 'GuestOutcome', 'IsaCause', 'MmioDevice', 'Ram', 'StateStore', 'StepResult',
+  'GuestImage', 'GuestOutcome', 'InterpretReason', 'IsaCause', 'MmioDevice', 'PreemptReason', 'Ram', 'StateStore', 'StepResult',
 ];
 const RUNTIME_REEXPORTS = ['loadCheckedIsa', 'loadGuestImage'];
 /** The module's own declarations besides the emitted bodies and helpers. */

@@ -88,6 +88,27 @@ export class RealPageTables {
     return leaf;
   }
 
+  /** What the leaf for `va` under `root` grants; null when no valid leaf maps it. */
+  grants(bus: PhysicalBus, root: number, va: number): Grants | null {
+    const { pte, pteSize } = this.spec;
+    let table = root;
+    for (let level = this.spec.levels - 1; level >= 0; level--) {
+      const entry = V.toBigInt(bus.read(table + this.index(va, level) * this.entryUnits, pteSize, 'load') ?? 0);
+      if (((entry >> BigInt(pte.V)) & 1n) === 0n) return null;
+      if (level > 0) {
+        table = this.pageOf(entry) * this.spec.pageSize;
+        continue;
+      }
+      const bit = (b: number): boolean => ((entry >> BigInt(b)) & 1n) === 1n;
+      const out = new Set<AccessKind>();
+      if (bit(pte.R)) out.add('load');
+      if (bit(pte.W)) out.add('store');
+      if (bit(pte.X)) out.add('fetch');
+      return out;
+    }
+    return null;
+  }
+
   /** Unmap the leaf entry at `leaf` (an address `install` returned). */
   clear(bus: PhysicalBus, leaf: number): void {
     bus.write(leaf, this.spec.pteSize, 0, 'store');

@@ -19,6 +19,7 @@ export interface VmmRunOptions {
 
 export interface VmmReport {
   readonly strategy: Strategy;
+  /** Per guest; `seconds` is the wall-clock time of the guest's own time slices. */
   readonly outcomes: readonly RunOutcome[];
   readonly counters: readonly Counters[];
 }
@@ -34,15 +35,15 @@ export function runVmm(checked: CheckedIsa, images: readonly GuestImage[], optio
     if (byte === 10 || lines[i]!.length >= 4096) flush(i);
   });
   const cp = new ControlProgram(checked, images, { strategy: options.strategy, console });
-  const start = process.hrtime.bigint();
   cp.run(options.maxSteps, options.slice);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   images.forEach((_, i) => flush(i));
+  // Each guest's own time slices, not the whole run's wall time: guests that share the machine
+  // would otherwise each be charged for the others' slices.
   const outcomes = cp.guests.map((g): RunOutcome => {
     const o = g.outcome;
-    if (o?.kind === 'halted') return { kind: 'halted', code: o.code, steps: g.steps, seconds };
-    if (o?.kind === 'escaped') return { kind: 'halted', code: -1, steps: g.steps, seconds };
-    return { kind: 'timeout', steps: g.steps, seconds };
+    if (o?.kind === 'halted') return { kind: 'halted', code: o.code, steps: g.steps, seconds: g.seconds };
+    if (o?.kind === 'escaped') return { kind: 'halted', code: -1, steps: g.steps, seconds: g.seconds };
+    return { kind: 'timeout', steps: g.steps, seconds: g.seconds };
   });
-  return { strategy: options.strategy, outcomes, counters: cp.guests.map((g) => ({ ...g.counters })) };
+  return { strategy: options.strategy, outcomes, counters: cp.guests.map((g) => structuredClone(g.counters)) };
 }

@@ -33,7 +33,10 @@ export type { DeviceContext, MmioDevice } from '../machine/devices/device.js';
 // The allocator, and the control program's vocabulary.
 export { allocate, composerFor } from './allocator.js';
 export type { Allocation, Composer } from './allocator.js';
+export { noCounters } from './control-program.js';
 export type { ControlProgramOptions, Counters, GuestOutcome, Strategy } from './control-program.js';
+export { exitReason } from './exits.js';
+export type { AllocatorWork, ExitEvent, ExitReason, InterpretReason, PreemptReason } from './exits.js';
 
 /**
  * Did the real machine's last step halt by its instruction's own semantics (a halt the description

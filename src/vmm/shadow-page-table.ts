@@ -20,7 +20,7 @@ import type { Allocation, Composer, Exit } from './allocator.js';
 import { regimeKey, TranslationProbe, translationShape, type TranslationShape } from './guest-translation.js';
 import { RealPageTables } from './real-page-table.js';
 import { ShadowSpace } from './shadow-space.js';
-import { writeRef } from './state-ref.js';
+import { readRef, writeRef } from './state-ref.js';
 
 /** Table pages of VMM storage per guest (a root per regime in use and the tables below them). */
 const POOL_PAGES = 256;
@@ -79,9 +79,15 @@ export function shadowPageTable(spec: PageTableSpec, options: ShadowOptions = {}
       const { faults } = spec;
       const cause = exit.cause.name;
       const kind = cause === faults.fetch.name ? 'fetch' : cause === faults.load.name ? 'load' : cause === faults.store.name ? 'store' : null;
-      if (kind === null) return;
-      const { space } = spaceOf(virtual, allocation);
-      space.fill(virtual, real.bus, regimeKey(shapeOf(virtual), virtual), V.toNumber(exit.tval), kind);
+      if (kind === null) return null;
+      const { space, tables } = spaceOf(virtual, allocation);
+      const va = V.toNumber(exit.tval);
+      // A store that the shadow refused on a page it maps for loads: the page holds a word the
+      // guest's translation reads, kept write-protected (invariant 3) — whatever the store then did.
+      const root = readRef(real, spec.root) * spec.pageSize;
+      const mapped = kind === 'store' ? tables.grants(real.bus, root, va) : null;
+      const work = space.fill(virtual, real.bus, regimeKey(shapeOf(virtual), virtual), va, kind);
+      return mapped !== null && mapped.has('load') && !mapped.has('store') ? { kind: 'protect' } : work;
     },
 
     written(allocation, pa, units) {

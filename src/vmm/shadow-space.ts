@@ -29,6 +29,7 @@ import type { AccessKind } from '../isa/model.js';
 import type { Interpreter, PhysicalBus } from '../semantics/interpreter.js';
 import type { Bits } from '../semantics/values.js';
 import type { MemoryRead, TranslationProbe } from './guest-translation.js';
+import type { AllocatorWork } from './exits.js';
 import type { RealPageTables } from './real-page-table.js';
 
 /** Roots kept at once (regimes: virtual privilege × address space × SUM/MXR settings in use). */
@@ -112,14 +113,16 @@ export class ShadowSpace {
   /**
    * After the guest's virtual step completed an access of kind `kind` at `va` that faulted on the
    * real machine: map the page of `va` in the current regime's root (invariant 1), recording what
-   * the mapping depends on (2) and keeping table pages read-only (3).
+   * the mapping depends on (2) and keeping table pages read-only (3). What it did: the page mapped
+   * for the kinds granted; `protect` for a store that the page's being a page table refuses; null
+   * when the guest's translation gives nothing to map (its own fault, a device page) or the pool ran out.
    */
-  fill(virtual: Interpreter, real: PhysicalBus, key: string, va: number, kind: AccessKind): void {
+  fill(virtual: Interpreter, real: PhysicalBus, key: string, va: number, kind: AccessKind): AllocatorWork | null {
     this.settle(virtual.bus, real);
     const first = this.probe.translate(va, kind);
-    if (first === null) return;
+    if (first === null) return null;
     const page = this.pageOf(first.pa);
-    if (first.pa < this.ram.base || (page + 1) * this.pageSize > this.ram.base + this.ram.size) return;
+    if (first.pa < this.ram.base || (page + 1) * this.pageSize > this.ram.base + this.ram.size) return null;
     const grants = new Set<AccessKind>();
     const reads = new Map<number, MemoryRead>();
     for (const k of ACCESSES) {
@@ -136,7 +139,7 @@ export class ShadowSpace {
     if (leaf === null) {
       // The pool ran out: start afresh; the access faults again and is filled then.
       this.flush();
-      return;
+      return null;
     }
     for (const r of reads.values()) this.depend(real, r, leaf);
     if (grants.has('store')) {
@@ -144,6 +147,9 @@ export class ShadowSpace {
       if (leaves === undefined) this.writable.set(page, [leaf]);
       else leaves.push(leaf);
     }
+    // The faulting kind agrees with itself: only invariant 3 takes it away, from a store.
+    if (!grants.has(kind)) return { kind: 'protect' };
+    return { kind: 'fill', first: Math.floor(va / this.pageSize) * this.pageSize, size: this.pageSize, grants: [...grants] };
   }
 
   /** Record that `leaf` was filled from the word `r` read; a page that newly holds one loses its writable leaves. */

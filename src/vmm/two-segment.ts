@@ -99,6 +99,18 @@ export function twoSegment(spec: TwoSegmentSpec, isa: Isa): Composer {
       if (spec.low.writeProtect !== null) writeRef(real, spec.low.writeProtect, readRef(virtual, spec.low.writeProtect));
       moveAccumulators(virtual, real);
     },
+    afterExit(virtual, _real, allocation, exit) {
+      // A protection violation on the real machine that the guest's own step completed is allocator
+      // work only where the composed registers cannot express the address (see above); an address
+      // they do cover should never have trapped, and the VMM owns up to nothing for it.
+      if (!exit.cause.memory || exit.step.kind === 'trap') return null;
+      const r = registers(virtual, allocation);
+      if (r === null) return { kind: 'uncovered' };
+      const va = V.toNumber(exit.tval);
+      const block = Math.floor(va / g);
+      const covered = va < acs || block <= r.pl || (block >= upper && block <= r.ph);
+      return covered ? null : { kind: 'uncovered' };
+    },
     release(virtual, real) {
       moveAccumulators(real, virtual);
       const zero = V.fromBigInt(0n, isa.unit);

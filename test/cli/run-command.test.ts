@@ -58,6 +58,31 @@ describe('isavirt run', () => {
     expect(err).toMatch(/code 1/);
   });
 
+  it('--stats json: per guest, exits and interpreted steps by reason that add up, the direct-execution ratio, its own seconds', async () => {
+    const pg3 = join(root, 'isas/pg3.yaml');
+    const guests = ['sum', 'supervisor'].map((g) => join(root, `guests/pg3/${g}.bin`));
+    const begun = performance.now();
+    // (Both halt with their result as the code, so the status is 1; the statistics are what count here.)
+    await main(['run', pg3, ...guests, '--vmm', 'auto', '--slice', '7', '--stats', 'json']);
+    const wall = (performance.now() - begun) / 1000;
+    const stats = JSON.parse(err.split('\n').find((l) => l.startsWith('{'))!) as {
+      strategy: string;
+      guests: { steps: number; seconds: number; direct: number; exits: number; interpreted: number; directRatio: number; exitsBy: Record<string, number>; interpretedBy: Record<string, number> }[];
+    };
+    expect(stats.strategy).toBe('trap-and-emulate');
+    expect(stats.guests).toHaveLength(2);
+    const sum = (t: Record<string, number>): number => Object.values(t).reduce((a, b) => a + b, 0);
+    for (const g of stats.guests) {
+      expect(g.exits).toBeGreaterThan(0);
+      expect(sum(g.exitsBy)).toBe(g.exits);
+      expect(sum(g.interpretedBy)).toBe(g.interpreted);
+      expect(g.direct + g.exits + g.interpreted).toBe(g.steps);
+      expect(g.directRatio).toBeCloseTo(g.direct / g.steps, 5);
+    }
+    // Each guest is charged its own slices: together no more than the run took.
+    expect(stats.guests[0]!.seconds + stats.guests[1]!.seconds).toBeLessThanOrEqual(wall);
+  });
+
   it('a malformed ELF is one elf/invalid line, exit 2', async () => {
     const bad = join(tmp, 'bad.elf');
     writeFileSync(bad, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0, 0, 0]));

@@ -5,7 +5,11 @@
  * initial states, mode and relocation registers included: equivalence (a guest ends exactly as on
  * the bare machine) and resource control (two guests side by side each end as alone; the real
  * control state is untouched; real storage outside the allocations, the real accumulators
- * included, holds what it held). Forced trap-and-emulate, the same property finds the failure
+ * included, holds what it held) and efficiency (src/fuzz/efficiency.ts: in virtual user mode no
+ * innocuous instruction exits — every exit is a trap the bare machine takes too, or an address the
+ * real segment registers cannot express; a step is interpreted only in the executive, outside the
+ * `vmm:` configuration, for a pending interrupt, or while no registers confine the guest). Forced
+ * trap-and-emulate, the equivalence property finds the failure
  * Theorem 1 predicts: JRST 1, in virtual executive code runs in real user mode as a plain jump.
  * `npm test` runs a few hundred cases; `npm run fuzz` (FUZZ_RUNS=10000) runs 10,000 and prints
  * the seed. A failure shows the shrunk program in disassembly.
@@ -13,6 +17,9 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditIsa } from '../../src/check/audit.js';
+import { checkEfficiency, type EfficiencyOptions } from '../../src/fuzz/efficiency.js';
+import { privilegedWords } from '../../src/fuzz/privileged-words.js';
 import { instructionArbitrary, programWords, stateArbitrary, type ProgramInstruction } from '../../src/fuzz/arbitraries.js';
 import { checkFidelity, describeCase, type FidelityOptions, type GuestCase } from '../../src/fuzz/fidelity.js';
 import { loadCheckedIsa } from '../../src/semantics/check-isa.js';
@@ -172,6 +179,7 @@ function property(guests: number, options: FidelityOptions) {
 }
 
 const HYBRID: FidelityOptions = { strategy: 'hybrid', steps: 200, offset: OFFSET, slice: 13, resources: storageOutside };
+const EFFICIENCY: EfficiencyOptions = { strategy: 'hybrid', steps: 200, offset: OFFSET, slice: 13, privileged: privilegedWords(isa, auditIsa(checked)) };
 
 describe(`pdp10 under the hybrid strategy (seed ${SEED}, ${RUNS} runs; FUZZ_SEED to replay)`, () => {
   it('equivalence: a guest ends exactly as it ends on the bare machine', () => {
@@ -180,6 +188,18 @@ describe(`pdp10 under the hybrid strategy (seed ${SEED}, ${RUNS} runs; FUZZ_SEED
 
   it('resource control: two guests side by side each end as alone; real control state and storage outside the allocations untouched', () => {
     fc.assert(property(2, HYBRID), { seed: SEED + 1, numRuns: RUNS });
+  }, TIMEOUT);
+
+  it('efficiency: in virtual user mode no innocuous instruction exits; only the executive is interpreted', () => {
+    const ratio = { direct: 0, steps: 0, unsettled: 0 };
+    fc.assert(fc.property(guestCase, (c) => {
+      const { violation, counters, steps, unsettled } = checkEfficiency(checked, c, EFFICIENCY);
+      ratio.direct += counters.direct;
+      ratio.steps += steps;
+      ratio.unsettled += unsettled;
+      if (violation !== null) throw new Error(`${violation}\nguest ${describeCase(isa, c)}`);
+    }), { seed: SEED + 2, numRuns: RUNS });
+    console.log(`pdp10 efficiency: direct-execution ratio ${(100 * ratio.direct / ratio.steps).toFixed(2)}% of ${ratio.steps} steps; ${ratio.unsettled} exits on words the audit has not settled`);
   }, TIMEOUT);
 });
 

@@ -1,17 +1,23 @@
 /**
  * Fidelity of the generated VMM on Popek & Goldberg's machine (isas/pg3.yaml), as fast-check
  * properties over random programs built from the encodings and random initial states:
- * equivalence (a guest under trap-and-emulate ends exactly as on the bare machine) and resource
- * control (two guests side by side each end as alone; the real control state is untouched).
+ * equivalence (a guest under trap-and-emulate ends exactly as on the bare machine), resource
+ * control (two guests side by side each end as alone; the real control state is untouched) and
+ * efficiency (src/fuzz/efficiency.ts: every exit is a privileged instruction the audit finds
+ * privileged or a trap the bare machine takes too; P&G's composed relocation is exact, so no
+ * exit is allocator work and innocuous instructions never reach the VMM).
  * `npm test` runs a few hundred cases; `npm run fuzz` (FUZZ_RUNS=10000) runs 10,000 and prints
  * the seed. A failure shows the shrunk program in disassembly.
  */
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditIsa } from '../../src/check/audit.js';
 import { loadCheckedIsa } from '../../src/semantics/check-isa.js';
 import { instructionArbitrary, stateArbitrary } from '../../src/fuzz/arbitraries.js';
+import { checkEfficiency, type EfficiencyOptions } from '../../src/fuzz/efficiency.js';
 import { checkFidelity, describeCase, type GuestCase } from '../../src/fuzz/fidelity.js';
+import { privilegedWords } from '../../src/fuzz/privileged-words.js';
 import type { Composer } from '../../src/vmm/allocator.js';
 import { relocationBounds } from '../../src/vmm/relocation-bounds.js';
 
@@ -42,6 +48,19 @@ function property(guests: number) {
   });
 }
 
+const EFFICIENCY: EfficiencyOptions = { strategy: 'trap-and-emulate', steps: 200, offset: 16, slice: 13, privileged: privilegedWords(isa, auditIsa(checked)) };
+
+/** The efficiency law over random cases; the direct-execution ratio over all of them goes to `ratio`. */
+function efficiency(options: EfficiencyOptions, ratio: { direct: number; steps: number; unsettled: number }) {
+  return fc.property(guestCase, (c) => {
+    const { violation, counters, steps, unsettled } = checkEfficiency(checked, c, options);
+    ratio.direct += counters.direct;
+    ratio.steps += steps;
+    ratio.unsettled += unsettled;
+    if (violation !== null) throw new Error(`${violation}\nguest ${describeCase(isa, c)}`);
+  });
+}
+
 describe(`pg3 under trap-and-emulate (seed ${SEED}, ${RUNS} runs; FUZZ_SEED to replay)`, () => {
   it('equivalence: a guest ends exactly as it ends on the bare machine', () => {
     fc.assert(property(1), { seed: SEED, numRuns: RUNS });
@@ -66,5 +85,50 @@ describe(`pg3 under trap-and-emulate (seed ${SEED}, ${RUNS} runs; FUZZ_SEED to r
     if (spec.kind !== 'relocation-bounds') throw new Error('pg3 declares a relocation-bounds allocator');
     const forgetful: Composer = { compose: (v, r, a) => relocationBounds(spec).compose(v, r, { realBase: 0, size: a.size }) };
     expect(checkFidelity(checked, [guest(0x1111n), guest(0x2222n)], { ...options, composer: forgetful })).toMatch(/^guest 1: GR\[1\]: bare 0x00002222, under the VMM 0x00001111/);
+  });
+
+  it('efficiency: every exit is for a privileged instruction or a guest fault; innocuous instructions never reach the VMM', () => {
+    const ratio = { direct: 0, steps: 0, unsettled: 0 };
+    fc.assert(efficiency(EFFICIENCY, ratio), { seed: SEED + 2, numRuns: RUNS });
+    console.log(`pg3 efficiency: direct-execution ratio ${(100 * ratio.direct / ratio.steps).toFixed(2)}% of ${ratio.steps} steps; ${ratio.unsettled} exits on words the audit has not settled`);
+  });
+
+  it('the efficiency law catches a VMM whose allocator makes innocuous instructions exit, which equivalence does not', () => {
+    // A nervous allocator: every third resume it gives the guest no legal address at all, so the
+    // next instruction faults on the real machine and the VMM does it on the virtual one.
+    const spec = isa.vmm!.allocator!;
+    if (spec.kind !== 'relocation-bounds') throw new Error('pg3 declares a relocation-bounds allocator');
+    const exact = relocationBounds(spec);
+    let resumes = 0;
+    const nervous: Composer = {
+      compose(v, r, a) {
+        exact.compose(v, r, a);
+        if (++resumes % 3 === 0) r.writeReg(isa.state.get('R')!, 0);
+      },
+    };
+    const add = isa.instructions.findIndex((i) => i.name === 'add');
+    const lpsw = isa.instructions.findIndex((i) => i.name === 'lpsw');
+    // User mode, R = (0, 1): adds, then an lpsw that traps (a guest fault) and resumes the loop.
+    const loop: GuestCase = {
+      program: [{ index: add, fields: [1n, 1n, 0n] }, { index: add, fields: [2n, 2n, 0n] }, { index: lpsw, fields: [0n, 0n, 0n] }],
+      state: new Map([['R', [0x0001n]], ['mode', [0n]]]),
+      memory: [[1, 0x0010_0001n]],   // the new PSW: user mode, P = 16, R = (0, 1)
+    };
+    const options = { ...EFFICIENCY, steps: 30, slice: 1000 };
+    expect(checkEfficiency(checked, loop, options).violation).toBeNull();
+    expect(checkFidelity(checked, [loop], { ...options, composer: nervous })).toBeNull();
+    resumes = 0;
+    expect(checkEfficiency(checked, loop, { ...options, composer: nervous }).violation).toMatch(/the bare machine completes and the allocator did nothing for/);
+    // And the property, run as it is, finds such a case among random programs.
+    const found = fc.check(efficiency({ ...EFFICIENCY, composer: nervous }, { direct: 0, steps: 0, unsettled: 0 }), { seed: SEED, numRuns: RUNS });
+    expect(found.failed).toBe(true);
+  });
+
+  it('the efficiency law consults the audit: with no instruction privileged, an emulated lpsw breaks it', () => {
+    const lpsw = isa.instructions.findIndex((i) => i.name === 'lpsw');
+    const supervisor: GuestCase = { program: [{ index: lpsw, fields: [0n, 0n, 0x20n] }], state: new Map([['mode', [1n]]]), memory: [] };
+    const options = { ...EFFICIENCY, steps: 1 };
+    expect(checkEfficiency(checked, supervisor, options).violation).toBeNull();
+    expect(checkEfficiency(checked, supervisor, { ...options, privileged: () => 'unprivileged' }).violation).toMatch(/the audit does not find it privileged/);
   });
 });

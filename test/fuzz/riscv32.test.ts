@@ -3,7 +3,11 @@
  * fast-check properties over random programs and random initial states (riscv32-cases.ts):
  * equivalence (a guest under trap-and-emulate ends exactly as on the bare machine) and resource
  * control (two guests side by side each end as alone; the real control state, and the real
- * storage outside the guests' allocations and the VMM's own tables, are untouched).
+ * storage outside the guests' allocations and the VMM's own tables, are untouched) and efficiency
+ * (src/fuzz/efficiency.ts: every exit is a CSR access or other instruction the audit finds
+ * privileged, a trap the bare machine takes too, a device access, or shadow-table work — a fill
+ * that holds, or a store to a write-protected guest page table — so innocuous instructions reach
+ * the VMM only as allocator or device work).
  *
  * Cases start in a random virtual mode (M, S or U) with random CSRs and a page table of random
  * entries, with satp pointing at it or not: random instructions from the encodings, and programs
@@ -13,11 +17,16 @@
  */
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { auditIsa } from '../../src/check/audit.js';
+import { checkEfficiency, type EfficiencyOptions } from '../../src/fuzz/efficiency.js';
 import { checkFidelity, describeCase, type GuestCase } from '../../src/fuzz/fidelity.js';
+import { privilegedWords } from '../../src/fuzz/privileged-words.js';
 import type { CheckedIsa } from '../../src/semantics/check-isa.js';
 import { loadCheckedIsa } from '../../src/semantics/check-isa.js';
+import type { Composer } from '../../src/vmm/allocator.js';
 import type { ControlProgram } from '../../src/vmm/control-program.js';
+import { shadowPageTable } from '../../src/vmm/shadow-page-table.js';
 import { CODE, caseArbitraries } from './riscv32-cases.js';
 
 const full = loadCheckedIsa(join(import.meta.dirname, '../../isas/riscv32.yaml'));
@@ -66,6 +75,19 @@ function property(guestCase: fc.Arbitrary<GuestCase>, guests: number) {
   });
 }
 
+const EFFICIENCY: EfficiencyOptions = { strategy: 'trap-and-emulate', steps: STEPS, offset: CODE, slice: 37, privileged: privilegedWords(isa, auditIsa(full)) };
+
+/** The efficiency law over random cases; the direct-execution ratio over all of them goes to `ratio`. */
+function efficiency(guestCase: fc.Arbitrary<GuestCase>, options: EfficiencyOptions, ratio: { direct: number; steps: number; unsettled: number }) {
+  return fc.property(guestCase, (c) => {
+    const { violation, counters, steps, unsettled } = checkEfficiency(machines[0]!, c, options);
+    ratio.direct += counters.direct;
+    ratio.steps += steps;
+    ratio.unsettled += unsettled;
+    if (violation !== null) throw new Error(`${violation}\nguest ${describeCase(isa, c)}\nstorage (offset=byte): ${storage(c)}`);
+  });
+}
+
 describe(`riscv32 under trap-and-emulate with shadow Sv32 tables (seed ${SEED}, ${RUNS} runs; FUZZ_SEED to replay)`, () => {
   it('equivalence: a random program ends exactly as it ends on the bare machine', () => {
     fc.assert(property(randomCase, 1), { seed: SEED, numRuns: RUNS });
@@ -77,5 +99,34 @@ describe(`riscv32 under trap-and-emulate with shadow Sv32 tables (seed ${SEED}, 
 
   it('resource control: two guests side by side each end as alone; real control state and storage untouched', () => {
     fc.assert(property(fc.oneof(randomCase, pagingCase), 2), { seed: SEED + 2, numRuns: RUNS });
+  }, TIMEOUT);
+
+  it('efficiency: every exit is a privileged instruction, a guest fault, a device access or shadow-table work that holds', () => {
+    const ratio = { direct: 0, steps: 0, unsettled: 0 };
+    fc.assert(efficiency(fc.oneof(randomCase, pagingCase), EFFICIENCY, ratio), { seed: SEED + 3, numRuns: RUNS });
+    console.log(`riscv32 efficiency: direct-execution ratio ${(100 * ratio.direct / ratio.steps).toFixed(2)}% of ${ratio.steps} steps; ${ratio.unsettled} exits on words the audit has not settled`);
+  }, TIMEOUT);
+
+  it('the efficiency law catches shadow tables that forget their fills (every access refaults), which equivalence does not', () => {
+    // Each resume starts the guest on fresh, empty shadow tables: every page faults again and is
+    // done by the virtual step, so the guest still ends as on the bare machine.
+    const spec = isa.vmm!.allocator!;
+    if (spec.kind !== 'page-table') throw new Error('riscv32 declares a page-table allocator');
+    let shadow = shadowPageTable(spec);
+    const forgetful: Composer = {
+      tableStorage: shadow.tableStorage!,
+      pageSize: spec.pageSize,
+      compose(v, r, a) {
+        shadow = shadowPageTable(spec);
+        shadow.compose(v, r, a);
+      },
+      afterExit: (v, r, a, exit) => shadow.afterExit!(v, r, a, exit),
+      written: (a, pa, units) => shadow.written!(a, pa, units),
+    };
+    const found = fc.check(efficiency(pagingCase, { ...EFFICIENCY, composer: forgetful }, { direct: 0, steps: 0, unsettled: 0 }), { seed: SEED, numRuns: RUNS });
+    expect(found.failed).toBe(true);
+    const counterexample = found.counterexample![0];
+    expect(checkEfficiency(machines[0]!, counterexample, { ...EFFICIENCY, composer: forgetful }).violation).toMatch(/the fill did not hold/);
+    expect(checkFidelity(machines[0]!, [counterexample], { ...EFFICIENCY, composer: forgetful })).toBeNull();
   }, TIMEOUT);
 });
