@@ -28,8 +28,10 @@ import { walkExpr, walkStmts } from '../semantics/walk.js';
 export interface SliceFact {
   readonly hi: number;
   readonly lo: number;
-  /** Distinct, each below 2^(hi − lo + 1). */
+  /** Distinct, each below 2^(hi − lo + 1); empty when only `avoid` is known. */
   readonly values: readonly bigint[];
+  /** With no `values`: what a guard needs the slice not to be (`if isNull(sel) { trap … }`): any other value will do. */
+  readonly avoid?: readonly bigint[];
 }
 
 /** Narrow slices (a privilege level, a flag group) get 0 and all ones even when compared with nothing constant. */
@@ -160,9 +162,13 @@ export function sliceFacts(checked: CheckedIsa, body: Body): readonly SliceFact[
  * key's facts widest first (so a narrower fact applied later wins where they overlap).
  */
 export function collectFacts<C>(checked: CheckedIsa, scope: FactScope<C>): Map<number, readonly SliceFact[]> {
-  const values = new Map<number, Map<string, Set<bigint>>>();
-  /** Bits hi..lo of `e` (in context c), at every origin it may come from; `v`: values worth giving them. */
-  const note = (e: IExpr, c: C, hi: number, lo: number, v: readonly bigint[]): void => {
+  /**
+   * Per key and slice: every value worth trying (`any`), those a guard needs (`required`, which win
+   * when there are any) and those a guard needs it not to have (`avoid`).
+   */
+  const values = new Map<number, Map<string, Record<Need, Set<bigint>>>>();
+  /** Bits hi..lo of `e` (in context c), at every origin it may come from; `v`: values worth giving them, or avoiding. */
+  const note = (e: IExpr, c: C, hi: number, lo: number, v: readonly bigint[], need: Need = 'any'): void => {
     for (const origin of scope.origins(e, c)) {
       const o = origin % PATTERN_BITS;
       const k = (origin - o) / PATTERN_BITS;
@@ -170,16 +176,16 @@ export function collectFacts<C>(checked: CheckedIsa, scope: FactScope<C>): Map<n
       let byKey = values.get(k);
       if (byKey === undefined) values.set(k, (byKey = new Map()));
       const key = `${hi + o}:${lo + o}`;
-      let set = byKey.get(key);
-      if (set === undefined) byKey.set(key, (set = new Set()));
-      for (const x of v) if (x <= V.maskOf(hi - lo + 1)) set.add(x);
+      let sets = byKey.get(key);
+      if (sets === undefined) byKey.set(key, (sets = { any: new Set(), required: new Set(), avoid: new Set() }));
+      for (const x of v) if (x <= V.maskOf(hi - lo + 1)) sets[need].add(x);
     }
   };
   /** A compared or matched operand that is a slice, or a whole local or load: note it with `v`. */
-  const tested = (e: IExpr, c: C, v: bigint): void => {
+  const tested = (e: IExpr, c: C, v: bigint, need: Need = 'any'): void => {
     const x = e.k === 'ext' ? e.e : e;
-    if (x.k === 'slice' && !isState(x.e)) note(x.e, c, x.hi, x.lo, [v]);
-    if (x.k === 'local' || x.k === 'load' || x.k === 'loadPhys') note(x, c, x.w - 1, 0, [v]);
+    if (x.k === 'slice' && !isState(x.e)) note(x.e, c, x.hi, x.lo, [v], need);
+    if (x.k === 'local' || x.k === 'load' || x.k === 'loadPhys') note(x, c, x.w - 1, 0, [v], need);
   };
   /** The one expression a one-line function returns, and the context its call runs in. */
   const single = (call: CallExpr, c: C): [IExpr, C] | null => {
@@ -209,14 +215,14 @@ export function collectFacts<C>(checked: CheckedIsa, scope: FactScope<C>): Map<n
         desired(e.a, c, want);
         return desired(e.b, c, want);
       case 'slice':
-        if (e.hi === e.lo && !isState(e.e)) return note(e.e, c, e.hi, e.lo, [want ? 1n : 0n]);
+        if (e.hi === e.lo && !isState(e.e)) return note(e.e, c, e.hi, e.lo, [want ? 1n : 0n], 'required');
         return neutral(e, c);
       case 'compare': {
         const equal = e.op === '==' ? want : e.op === '!=' ? !want : null;
-        if (equal === null) return neutral(e, c);
-        if (equal && e.b.k === 'const') tested(e.a, c, V.toBigInt(e.b.v));
-        if (equal && e.a.k === 'const') tested(e.b, c, V.toBigInt(e.a.v));
-        return;
+        const [x, k] = e.b.k === 'const' ? [e.a, e.b.v] : e.a.k === 'const' ? [e.b, e.a.v] : [null, null];
+        // Compared with another value (a selector's RPL with a DPL), not a constant: any polarity.
+        if (equal === null || x === null) return neutral(e, c);
+        return tested(x, c, V.toBigInt(k), equal ? 'required' : 'avoid');
       }
       case 'call': {
         const ret = single(e, c);
@@ -241,13 +247,22 @@ export function collectFacts<C>(checked: CheckedIsa, scope: FactScope<C>): Map<n
   }
   const out = new Map<number, readonly SliceFact[]>();
   for (const [k, byKey] of values) {
-    const facts = [...byKey].flatMap(([key, set]) => {
+    const facts = [...byKey].flatMap(([key, sets]): SliceFact[] => {
       const [hi, lo] = key.split(':').map(Number) as [number, number];
-      return set.size === 0 ? [] : [{ hi, lo, values: [...set].sort((a, c) => (a < c ? -1 : a > c ? 1 : 0)) }];
+      const wanted = [...(sets.required.size > 0 ? sets.required : sets.any)].filter((x) => !sets.avoid.has(x));
+      if (wanted.length > 0) return [{ hi, lo, values: wanted.sort(byValue) }];
+      return sets.avoid.size === 0 ? [] : [{ hi, lo, values: [], avoid: [...sets.avoid].sort(byValue) }];
     });
     if (facts.length > 0) out.set(k, facts.sort((a, c) => c.hi - c.lo - (a.hi - a.lo) || c.hi - a.hi));
   }
   return out;
+}
+
+/** How a value found for a slice serves: worth trying, needed by a guard, or to be avoided by one. */
+type Need = 'any' | 'required' | 'avoid';
+
+function byValue(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `if c { trap … }` with nothing else: a check whose condition the instruction needs false to complete. */
