@@ -11,7 +11,7 @@ import { extractField, insertField } from '../isa/encoding.js';
 import * as V from '../semantics/values.js';
 import type { SearchKind } from './result.js';
 import { modeChoices, variedCells } from './searches.js';
-import { applyFacts } from './slices.js';
+import { applyFacts, type SliceFact } from './slices.js';
 import type { StorageDraw } from './storage.js';
 import type { Subject } from './subject.js';
 
@@ -64,21 +64,40 @@ export function stateArbitrary(subject: Subject): fc.Arbitrary<StateDraw> {
     { withCrossShrink: true },
     { arbitrary: fc.constant({ seed: 0, patterns: none }), weight: 1 },
     { arbitrary: fc.record({ seed: fc.integer({ min: 1, max: 0x7fffffff }), patterns: fc.constant(none) }), weight: 1 },
-    { arbitrary: fc.record({ seed: fc.constant(0), patterns: fc.array(patternArbitrary(subject), { minLength: 1, maxLength: MAX_PATTERNS }) }), weight: 4 },
+    { arbitrary: patternedArbitrary(subject), weight: 4 },
   );
   return fc.record({ values, storage });
 }
 
 /**
- * A 64-bit storage pattern: a value biased like any other (bitsArbitrary), then each slice the
- * semantics test (slices.ts), independently with probability ¾, set to one of its values.
+ * Storage from patterns: the patterns reads take in order, biased by the slices tested at any bit
+ * position, and one pattern for each load site whose value is tested, biased by that site's own
+ * facts (sites.ts; absent when there are none).
  */
-export function patternArbitrary(subject: Subject): fc.Arbitrary<bigint> {
+function patternedArbitrary(subject: Subject): fc.Arbitrary<StorageDraw> {
+  const patterns = fc.array(patternArbitrary(subject), { minLength: 1, maxLength: MAX_PATTERNS });
+  const sites = subject.sites.facts;
+  if (sites.length === 0) return fc.record({ seed: fc.constant(0), patterns });
+  return fc.record({ seed: fc.constant(0), patterns, sites: fc.tuple(...sites.map((f) => patternArbitrary(subject, f))) });
+}
+
+/**
+ * A 64-bit storage pattern: a value biased like any other (bitsArbitrary), then each of `facts`
+ * (the slices the semantics test, slices.ts: by default at any bit position), independently with
+ * probability ⅞, set to one of its values.
+ */
+export function patternArbitrary(subject: Subject, facts: readonly SliceFact[] = subject.slices): fc.Arbitrary<bigint> {
   const base = bitsArbitrary(64, 0n, subject.dictionary);
-  const facts = subject.slices;
   if (facts.length === 0) return base;
-  const choices = fc.tuple(...facts.map((f) => fc.option(fc.constantFrom(...f.values), { freq: 8, nil: null })));
+  const choices = fc.tuple(...facts.map((f) => fc.option(factValue(f), { freq: 8, nil: null })));
   return fc.tuple(base, choices).map(([b, c]) => applyFacts(b, facts, c));
+}
+
+/** A value for a fact's slice: one of its values, or any value it must avoid not (a non-null selector). */
+function factValue(f: SliceFact): fc.Arbitrary<bigint> {
+  if (f.values.length > 0) return fc.constantFrom(...f.values);
+  const avoid = f.avoid ?? [];
+  return fc.bigInt(0n, V.maskOf(f.hi - f.lo + 1)).filter((v) => !avoid.includes(v));
 }
 
 /**

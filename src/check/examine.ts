@@ -32,7 +32,7 @@ export function examine(subject: Subject, kind: SearchKind, config: Configuratio
   const [draw, modes, free, varied] = input;
   const fields = fieldsOf(subject, free);
   // One storage for every state of this input: a pair shares it (storage.ts).
-  const storage = new Storage(draw.storage, isa.unit, isa.endian);
+  const storage = new Storage(draw.storage, isa.unit, isa.endian, subject.sites);
   const stateIn = (values: readonly bigint[], mode: number, pair: readonly number[]): SandboxState => {
     const s = stateOf(subject, values, storage, mode);
     configure(config, s.store, ...pair);

@@ -23,11 +23,11 @@
  * (proofs.ts) analyse the same untranslated view.
  */
 import type { SourcePos } from '../diagnostic.js';
-import type { Cause, Isa } from '../isa/model.js';
+import type { AccessKind, Cause, Isa } from '../isa/model.js';
 import { extractField, insertField } from '../isa/encoding.js';
 import type { CheckedIsa } from '../semantics/check-isa.js';
 import type { CheckedFunction, IExpr } from '../semantics/ir.js';
-import { Interpreter, Status, type PhysicalBus, type StateStore } from '../semantics/interpreter.js';
+import { Interpreter, Status, type SiteBus, type StateStore } from '../semantics/interpreter.js';
 import * as V from '../semantics/values.js';
 import type { Bits } from '../semantics/values.js';
 import type { Storage } from './storage.js';
@@ -59,8 +59,12 @@ export interface Access {
   readonly value: bigint;
 }
 
-/** One run's view of storage: every address readable, contents from `storage` unless this run wrote them. Addresses in memory units. */
-export class SeededMemory implements PhysicalBus {
+/**
+ * One run's view of storage: every address readable, contents from `storage` unless this run wrote
+ * them. Addresses in memory units. The interpreter says which load site each read comes from, so
+ * a fresh place takes that site's pattern (storage.ts).
+ */
+export class SeededMemory implements SiteBus {
   /** Units written by this run: address → value. */
   readonly writes = new Map<number, bigint>();
   /** Every read and every write of this run, in order. */
@@ -86,14 +90,22 @@ export class SeededMemory implements PhysicalBus {
   }
 
   read(pa: number, bits: number): Bits {
-    const v = this.contents(pa, bits);
+    return this.readSite(pa, bits, -1);
+  }
+
+  readAt(pa: number, bits: number, _access: AccessKind, calls: readonly IExpr[], load: IExpr): Bits {
+    return this.readSite(pa, bits, this.storage.slotOf(calls, load));
+  }
+
+  private readSite(pa: number, bits: number, site: number): Bits {
+    const v = this.contents(pa, bits, site);
     this.readLog.push({ pa, bits, value: v });
     return V.fromBigInt(v, bits);
   }
 
-  /** What `bits` at `pa` hold now; a first read of fresh units assigns them (storage.ts). */
-  protected contents(pa: number, bits: number): bigint {
-    this.storage.touch(pa, bits, (u) => !this.writes.has(u));
+  /** What `bits` at `pa` hold now; a first read of fresh units (at site slot `site`) assigns them (storage.ts). */
+  protected contents(pa: number, bits: number, site: number): bigint {
+    this.storage.touch(pa, bits, (u) => !this.writes.has(u), site);
     const k = bits / this.unit;
     let v = 0n;
     for (let i = 0; i < k; i++) {
@@ -125,10 +137,10 @@ export class MovedMemory extends SeededMemory {
     super(storage);
   }
 
-  protected override contents(pa: number, bits: number): bigint {
+  protected override contents(pa: number, bits: number, site: number): bigint {
     const i = this.reads++;
     const then = this.seen[i];
-    return then !== undefined && then.bits === bits ? then.value : super.contents(pa, bits);
+    return then !== undefined && then.bits === bits ? then.value : super.contents(pa, bits, site);
   }
 }
 

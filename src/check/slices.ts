@@ -13,6 +13,11 @@
  * - for a single bit, 0 and 1; for a slice of at most four bits (a privilege level, a flag group),
  *   0 and all ones.
  * A whole local or load compared with a constant is the slice of all its bits.
+ *
+ * The collector (`collectFacts`) is the same for two views of where a value's bits come from (a
+ * `FactScope`): here, by bit position in any read (`sliceFacts`: every body once, every value its
+ * own or a slice of one); and in sites.ts, by *load site* in its call context, so that two
+ * descriptors read through one function in different contexts keep facts of their own.
  */
 import type { CheckedIsa } from '../semantics/check-isa.js';
 import type { Body, IExpr, IStmt } from '../semantics/ir.js';
@@ -23,18 +28,38 @@ import { walkExpr, walkStmts } from '../semantics/walk.js';
 export interface SliceFact {
   readonly hi: number;
   readonly lo: number;
-  /** Distinct, each below 2^(hi − lo + 1). */
+  /** Distinct, each below 2^(hi − lo + 1); empty when only `avoid` is known. */
   readonly values: readonly bigint[];
+  /** With no `values`: what a guard needs the slice not to be (`if isNull(sel) { trap … }`): any other value will do. */
+  readonly avoid?: readonly bigint[];
 }
 
 /** Narrow slices (a privilege level, a flag group) get 0 and all ones even when compared with nothing constant. */
 const NARROW = 4;
 
 /** Patterns are 64 bits wide (storage.ts); a slice above bit 63 cannot be set by one. */
-const PATTERN_BITS = 64;
+export const PATTERN_BITS = 64;
 
-/** Where a value's bit 0 sits in the values it may come from (a loaded word, a parameter's argument): bit offsets. */
-type Origins = ReadonlySet<number>;
+/**
+ * Where a value's bit 0 sits in the reads it may come from: `key × PATTERN_BITS + offset`, the key
+ * naming the read (a load site, sites.ts; 0 for any read, here) and the offset a bit of it.
+ */
+export type Origins = ReadonlySet<number>;
+
+/** A call expression of the checked semantics. */
+export type CallExpr = Extract<IExpr, { k: 'call' }>;
+
+/**
+ * Where the collector runs and what it knows of values: contexts (each running a body), the
+ * context a call made in one runs its function in, and the origins of a value in a context.
+ */
+export interface FactScope<C> {
+  readonly contexts: readonly C[];
+  body(c: C): Body;
+  /** The context `call` (an expression of `c`'s body) runs its function in; undefined for none. */
+  callee(c: C, call: CallExpr): C | undefined;
+  origins(e: IExpr, c: C): Origins;
+}
 
 const OWN: Origins = new Set([0]);
 
@@ -76,8 +101,11 @@ class Flow {
   }
 }
 
-function shift(o: Origins, by: number): Origins {
-  return new Set([...o].map((x) => x + by));
+/** Origins moved up by `by` bits (a slice's low bit); bits that leave their read's pattern are dropped. */
+export function shift(o: Origins, by: number): Origins {
+  const out = new Set<number>();
+  for (const x of o) if ((x % PATTERN_BITS) + by < PATTERN_BITS) out.add(x + by);
+  return out;
 }
 
 /** The bodies reachable from `body` through calls, `body` first. */
@@ -98,14 +126,14 @@ function reachable(checked: CheckedIsa, body: Body): Map<Body, string> {
   return out;
 }
 
-/** Every slice `body` and its callees test, widest first (so a narrower fact applied later wins where they overlap). */
+/** Every slice `body` and its callees test, at bit positions of any read, widest first (so a narrower fact applied later wins where they overlap). */
 export function sliceFacts(checked: CheckedIsa, body: Body): readonly SliceFact[] {
-  const bodies = reachable(checked, body);
+  const bodies = [...reachable(checked, body).keys()];
   const flow = new Flow();
   // Offsets flow into locals and parameters; functions are not recursive, so a few passes settle.
   for (let pass = 0, grew = true; grew && pass < 8; pass++) {
     grew = false;
-    for (const b of bodies.keys()) {
+    for (const b of bodies) {
       walkStmts(b.stmts, {
         stmt: (s) => {
           if (s.k === 'setLocal' && flow.flow(b, s.slot, flow.origins(s.e, b))) grew = true;
@@ -120,86 +148,121 @@ export function sliceFacts(checked: CheckedIsa, body: Body): readonly SliceFact[
       });
     }
   }
+  const scope: FactScope<Body> = {
+    contexts: bodies,
+    body: (b) => b,
+    callee: (_, call) => checked.functions.get(call.fn)?.body,
+    origins: (e, b) => flow.origins(e, b),
+  };
+  return collectFacts(checked, scope).get(0) ?? [];
+}
 
-  const values = new Map<string, Set<bigint>>();
-  /** Bits hi..lo of `e` (of body `b`), at every offset it may come from; `v`: values worth giving them. */
-  const note = (e: IExpr, b: Body, hi: number, lo: number, v: readonly bigint[]): void => {
-    for (const o of flow.origins(e, b)) {
+/**
+ * Every slice the contexts of `scope` test, per key of the read it is a slice of (origins), each
+ * key's facts widest first (so a narrower fact applied later wins where they overlap).
+ */
+export function collectFacts<C>(checked: CheckedIsa, scope: FactScope<C>): Map<number, readonly SliceFact[]> {
+  /**
+   * Per key and slice: every value worth trying (`any`), those a guard needs (`required`, which win
+   * when there are any) and those a guard needs it not to have (`avoid`).
+   */
+  const values = new Map<number, Map<string, Record<Need, Set<bigint>>>>();
+  /** Bits hi..lo of `e` (in context c), at every origin it may come from; `v`: values worth giving them, or avoiding. */
+  const note = (e: IExpr, c: C, hi: number, lo: number, v: readonly bigint[], need: Need = 'any'): void => {
+    for (const origin of scope.origins(e, c)) {
+      const o = origin % PATTERN_BITS;
+      const k = (origin - o) / PATTERN_BITS;
       if (hi + o >= PATTERN_BITS) continue;
+      let byKey = values.get(k);
+      if (byKey === undefined) values.set(k, (byKey = new Map()));
       const key = `${hi + o}:${lo + o}`;
-      let set = values.get(key);
-      if (set === undefined) values.set(key, (set = new Set()));
-      for (const x of v) if (x <= V.maskOf(hi - lo + 1)) set.add(x);
+      let sets = byKey.get(key);
+      if (sets === undefined) byKey.set(key, (sets = { any: new Set(), required: new Set(), avoid: new Set() }));
+      for (const x of v) if (x <= V.maskOf(hi - lo + 1)) sets[need].add(x);
     }
   };
   /** A compared or matched operand that is a slice, or a whole local or load: note it with `v`. */
-  const tested = (e: IExpr, b: Body, v: bigint): void => {
+  const tested = (e: IExpr, c: C, v: bigint, need: Need = 'any'): void => {
     const x = e.k === 'ext' ? e.e : e;
-    if (x.k === 'slice' && !isState(x.e)) note(x.e, b, x.hi, x.lo, [v]);
-    if (x.k === 'local' || x.k === 'load' || x.k === 'loadPhys') note(x, b, x.w - 1, 0, [v]);
+    if (x.k === 'slice' && !isState(x.e)) note(x.e, c, x.hi, x.lo, [v], need);
+    if (x.k === 'local' || x.k === 'load' || x.k === 'loadPhys') note(x, c, x.w - 1, 0, [v], need);
   };
-  const single = (name: string): IExpr | null => {
-    const fn = checked.functions.get(name);
+  /** The one expression a one-line function returns, and the context its call runs in. */
+  const single = (call: CallExpr, c: C): [IExpr, C] | null => {
+    const fn = checked.functions.get(call.fn);
     const only = fn?.body.stmts.length === 1 ? fn.body.stmts[0] : undefined;
-    return only?.k === 'return' && only.e !== null ? only.e : null;
+    const inner = scope.callee(c, call);
+    return only?.k === 'return' && only.e !== null && inner !== undefined ? [only.e, inner] : null;
   };
   /** Any polarity: narrow slices get 0 and all ones, compared slices their constants; calls of one-line functions are followed. */
-  const neutral = (e: IExpr, b: Body): void => {
+  const neutral = (e: IExpr, c: C): void => {
     walkExpr(e, {
       expr: (x) => {
-        if (x.k === 'slice' && !isState(x.e) && x.hi - x.lo < NARROW) note(x.e, b, x.hi, x.lo, [0n, V.maskOf(x.hi - x.lo + 1)]);
-        if (x.k === 'compare' && x.b.k === 'const') tested(x.a, b, V.toBigInt(x.b.v));
-        if (x.k === 'compare' && x.a.k === 'const') tested(x.b, b, V.toBigInt(x.a.v));
-        const body = x.k === 'call' ? checked.functions.get(x.fn)?.body : undefined;
-        const ret = x.k === 'call' ? single(x.fn) : null;
-        if (body !== undefined && ret !== null) neutral(ret, body);
+        if (x.k === 'slice' && !isState(x.e) && x.hi - x.lo < NARROW) note(x.e, c, x.hi, x.lo, [0n, V.maskOf(x.hi - x.lo + 1)]);
+        if (x.k === 'compare' && x.b.k === 'const') tested(x.a, c, V.toBigInt(x.b.v));
+        if (x.k === 'compare' && x.a.k === 'const') tested(x.b, c, V.toBigInt(x.a.v));
+        const ret = x.k === 'call' ? single(x, c) : null;
+        if (ret !== null) neutral(...ret);
       },
     });
   };
   /** `e` should be `want` (a guard before a trap should be false): the bits and values that make it so, where one choice does. */
-  const desired = (e: IExpr, b: Body, want: boolean): void => {
+  const desired = (e: IExpr, c: C, want: boolean): void => {
     switch (e.k) {
-      case 'not': return e.w === 1 ? desired(e.e, b, !want) : neutral(e, b);
+      case 'not': return e.w === 1 ? desired(e.e, c, !want) : neutral(e, c);
       case 'logic':
-        if ((e.op === '||') === want) return neutral(e, b);     // either side would do
-        desired(e.a, b, want);
-        return desired(e.b, b, want);
+        if ((e.op === '||') === want) return neutral(e, c);     // either side would do
+        desired(e.a, c, want);
+        return desired(e.b, c, want);
       case 'slice':
-        if (e.hi === e.lo && !isState(e.e)) return note(e.e, b, e.hi, e.lo, [want ? 1n : 0n]);
-        return neutral(e, b);
+        if (e.hi === e.lo && !isState(e.e)) return note(e.e, c, e.hi, e.lo, [want ? 1n : 0n], 'required');
+        return neutral(e, c);
       case 'compare': {
         const equal = e.op === '==' ? want : e.op === '!=' ? !want : null;
-        if (equal === null) return neutral(e, b);
-        if (equal && e.b.k === 'const') tested(e.a, b, V.toBigInt(e.b.v));
-        if (equal && e.a.k === 'const') tested(e.b, b, V.toBigInt(e.a.v));
-        return;
+        const [x, k] = e.b.k === 'const' ? [e.a, e.b.v] : e.a.k === 'const' ? [e.b, e.a.v] : [null, null];
+        // Compared with another value (a selector's RPL with a DPL), not a constant: any polarity.
+        if (equal === null || x === null) return neutral(e, c);
+        return tested(x, c, V.toBigInt(k), equal ? 'required' : 'avoid');
       }
       case 'call': {
-        const body = checked.functions.get(e.fn)?.body;
-        const ret = single(e.fn);
-        return body !== undefined && ret !== null ? desired(ret, body, want) : neutral(e, b);
+        const ret = single(e, c);
+        return ret !== null ? desired(ret[0], ret[1], want) : neutral(e, c);
       }
-      default: return neutral(e, b);
+      default: return neutral(e, c);
     }
   };
-  for (const b of bodies.keys()) {
+  for (const c of scope.contexts) {
+    const b = scope.body(c);
     walkStmts(b.stmts, {
       stmt: (st) => {
         if (st.k === 'match') {
-          for (const arm of st.arms) for (const v of arm.values) tested(st.subject, b, V.toBigInt(v));
-          return neutral(st.subject, b);
+          for (const arm of st.arms) for (const v of arm.values) tested(st.subject, c, V.toBigInt(v));
+          return neutral(st.subject, c);
         }
-        if (st.k === 'if') return guards(st) ? desired(st.c, b, false) : neutral(st.c, b);
+        if (st.k === 'if') return guards(st) ? desired(st.c, c, false) : neutral(st.c, c);
         if (st.k === 'return' && b.stmts.length === 1) return;   // a one-line function: followed from its calls
-        if (st.k !== 'for') for (const e of stmtExprs(st)) neutral(e, b);
+        if (st.k !== 'for') for (const e of stmtExprs(st)) neutral(e, c);
       },
     });
   }
-  const facts = [...values].flatMap(([key, set]) => {
-    const [hi, lo] = key.split(':').map(Number) as [number, number];
-    return set.size === 0 ? [] : [{ hi, lo, values: [...set].sort((a, c) => (a < c ? -1 : a > c ? 1 : 0)) }];
-  });
-  return facts.sort((a, c) => c.hi - c.lo - (a.hi - a.lo) || c.hi - a.hi);
+  const out = new Map<number, readonly SliceFact[]>();
+  for (const [k, byKey] of values) {
+    const facts = [...byKey].flatMap(([key, sets]): SliceFact[] => {
+      const [hi, lo] = key.split(':').map(Number) as [number, number];
+      const wanted = [...(sets.required.size > 0 ? sets.required : sets.any)].filter((x) => !sets.avoid.has(x));
+      if (wanted.length > 0) return [{ hi, lo, values: wanted.sort(byValue) }];
+      return sets.avoid.size === 0 ? [] : [{ hi, lo, values: [], avoid: [...sets.avoid].sort(byValue) }];
+    });
+    if (facts.length > 0) out.set(k, facts.sort((a, c) => c.hi - c.lo - (a.hi - a.lo) || c.hi - a.hi));
+  }
+  return out;
+}
+
+/** How a value found for a slice serves: worth trying, needed by a guard, or to be avoided by one. */
+type Need = 'any' | 'required' | 'avoid';
+
+function byValue(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `if c { trap … }` with nothing else: a check whose condition the instruction needs false to complete. */

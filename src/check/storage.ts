@@ -12,6 +12,11 @@
  * it, as a repeated pattern would); with no patterns, a fresh unit is a pseudo-random function of
  * the seed and its address (seed 0: zero).
  *
+ * Keyed by site (sites.ts): a read made at a load site whose value the semantics test takes that
+ * site's own pattern instead (`sites`, one per slot), for every fresh place it reads — so a gate
+ * and the code-segment descriptor it names, read by one function in two contexts, each get the
+ * pattern drawn for them. Reads at other sites take the patterns in order, as above.
+ *
  * One `Storage` serves every run on the states of one search input — both runs of a pair — so a
  * place read first by the second run takes the next pattern, and a place the first run read gives
  * the second run the same value: the two states still have the *same* storage, a well-defined
@@ -19,13 +24,17 @@
  * made in a fixed order, so the same input always assigns the same units (replay, witness.ts).
  * A witness shows the blocks it assigned (`blocks`): where, how wide, and what the read took.
  */
+import type { IExpr } from '../semantics/ir.js';
 import * as V from '../semantics/values.js';
+import { siteOf, type Sites } from './sites.js';
 
 /** A state's storage as a search draws it: the fallback seed (0: zero) and the patterns fresh reads take in turn. */
 export interface StorageDraw {
   readonly seed: number;
-  /** 64-bit patterns; empty: every fresh unit comes from the seed. */
+  /** 64-bit patterns; empty (and no `sites`): every fresh unit comes from the seed. */
   readonly patterns: readonly bigint[];
+  /** The pattern of each site slot (sites.ts), taken by every fresh read at that site; absent: none. */
+  readonly sites?: readonly bigint[];
 }
 
 /** A block of storage that a read assigned: its first unit's address, the read's width in bits, and the value the read took. */
@@ -52,8 +61,14 @@ export class Storage {
   private next = 0;
   private readonly unitMask: bigint;
 
-  constructor(readonly draw: StorageDraw, readonly unit: number, readonly endian: 'little' | 'big') {
+  /** `sites`: the load sites of the instruction run, whose slots `draw.sites` gives patterns. */
+  constructor(readonly draw: StorageDraw, readonly unit: number, readonly endian: 'little' | 'big', readonly sites: Sites | null = null) {
     this.unitMask = V.maskOf(unit);
+  }
+
+  /** The site slot of a load made through `calls` (sites.ts); -1 for none. */
+  slotOf(calls: readonly IExpr[], load: IExpr): number {
+    return this.sites === null || this.draw.sites === undefined ? -1 : siteOf(this.sites, calls, load);
   }
 
   get seed(): number {
@@ -66,18 +81,19 @@ export class Storage {
   }
 
   /**
-   * A read of `bits` at `pa` is about to be made: if it touches a unit no read has touched (and
-   * `fresh` says the run has not written it), the next pattern assigns every such unit of the read.
+   * A read of `bits` at `pa` is about to be made at site slot `site` (-1: none): if it touches a
+   * unit no read has touched (and `fresh` says the run has not written it), the site's pattern, or
+   * else the next pattern, assigns every such unit of the read.
    */
-  touch(pa: number, bits: number, fresh: (pa: number) => boolean): void {
+  touch(pa: number, bits: number, fresh: (pa: number) => boolean, site = -1): void {
     const patterns = this.draw.patterns;
-    if (patterns.length === 0) return;
+    const own = site >= 0 ? this.draw.sites?.[site] : undefined;
+    if (own === undefined && patterns.length === 0) return;
     const k = Math.max(1, Math.ceil(bits / this.unit));
     const units = Array.from({ length: k }, (_, i) => pa + i);
     const open = units.filter((u) => !this.assigned.has(u) && fresh(u));
     if (open.length === 0) return;
-    const pattern = patterns[this.next % patterns.length]! & V.maskOf(Math.min(bits, 64));
-    this.next++;
+    const pattern = (own ?? patterns[this.next++ % patterns.length]!) & V.maskOf(Math.min(bits, 64));
     for (const u of open) {
       const i = u - pa;
       const shift = BigInt(this.unit * (this.endian === 'little' ? i : k - 1 - i));

@@ -15,6 +15,7 @@ import { setCell, type Cell } from './cells.js';
 import { footprint } from './footprint.js';
 import { explore } from './paths.js';
 import { copyStore, type Sandbox, type SandboxState } from './sandbox.js';
+import { siteFacts, type Sites } from './sites.js';
 import { sliceFacts, type SliceFact } from './slices.js';
 import type { Storage } from './storage.js';
 import type { Variant } from './variants.js';
@@ -46,6 +47,8 @@ export interface Subject {
   readonly dictionary: readonly bigint[];
   /** The slices the semantics test of values from storage, and the values worth giving them (slices.ts). */
   readonly slices: readonly SliceFact[];
+  /** The load sites whose values the semantics test, each with its own facts (sites.ts). */
+  readonly sites: Sites;
   /** Some path of the body (or a function it calls) loads from storage. */
   readonly readsStorage: boolean;
 }
@@ -76,7 +79,7 @@ export function subjectOf(sandbox: Sandbox, index: number, variant: Variant): Su
   return {
     sandbox, index, name: instruction.name, variant, fixed, free, excluded: variant.excluded,
     reads, writes, merge: x.merged, cells, resetStore: resetStore(sandbox), dictionary, slices: sliceFacts(sandbox.view, body),
-    readsStorage: whole.loads,
+    sites: siteFacts(sandbox.view, body), readsStorage: whole.loads,
   };
 }
 

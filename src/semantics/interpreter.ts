@@ -25,6 +25,19 @@ export interface PhysicalBus {
   write(pa: number, bits: number, value: Bits, access: AccessKind): boolean;
 }
 
+/**
+ * A bus that wants to know where each read of the semantics comes from: the `call` nodes that
+ * reached it from the body being run (outermost first) and the `load` node itself. The audit's
+ * storage keys its contents by that site (check/sites.ts); the machine's buses never ask.
+ */
+export interface SiteBus extends PhysicalBus {
+  readAt(pa: number, bits: number, access: AccessKind, calls: readonly IExpr[], load: IExpr): Bits | null;
+}
+
+function isSiteBus(bus: PhysicalBus): bus is SiteBus {
+  return 'readAt' in bus;
+}
+
 export const enum Status {
   Running = 0,
   Trap = 1,
@@ -51,6 +64,9 @@ export class Interpreter {
   instruction: Bits = 0;
   private retval: Bits = 0;
   private readonly zeroTval: Bits;
+  /** The bus, when it is a SiteBus; then `calls` holds the calls being made, outermost first. */
+  private readonly sited: SiteBus | null;
+  private readonly calls: IExpr[] = [];
 
   constructor(
     readonly checked: CheckedIsa,
@@ -59,6 +75,7 @@ export class Interpreter {
   ) {
     this.zeroTval = V.literal(0n, checked.isa.addressWidth);
     this.trap = { cause: [...checked.isa.causes.values()][0]!, tval: this.zeroTval };
+    this.sited = isSiteBus(bus) ? bus : null;
   }
 
   /** Clear the status before calling `translate` or `call` directly. */
@@ -251,27 +268,31 @@ export class Interpreter {
       case 'call': {
         const args = e.args.map((a) => this.eval(a, f));
         if (this.status !== Status.Running) return 0;
-        return this.call(e.fn, args);
+        if (this.sited === null) return this.call(e.fn, args);
+        this.calls.push(e);
+        const r = this.call(e.fn, args);
+        this.calls.pop();
+        return r;
       }
       case 'load': {
         const va = this.eval(e.addr, f);
         if (this.status !== Status.Running) return 0;
         const pa = this.translate(va, 'load');
         if (this.status !== Status.Running) return 0;
-        return this.read(pa, e.w, 'load', va);
+        return this.read(pa, e.w, 'load', va, e);
       }
       case 'loadPhys': {
         const pa = this.eval(e.addr, f);
         if (this.status !== Status.Running) return 0;
-        return this.read(V.toNumber(pa), e.w, e.access, this.addressValue(pa));
+        return this.read(V.toNumber(pa), e.w, e.access, this.addressValue(pa), e);
       }
       default:
         return exhaustive(e);
     }
   }
 
-  private read(pa: number, w: number, access: AccessKind, tval: Bits): Bits {
-    const v = this.bus.read(pa, w, access);
+  private read(pa: number, w: number, access: AccessKind, tval: Bits, load: IExpr): Bits {
+    const v = this.sited === null ? this.bus.read(pa, w, access) : this.sited.readAt(pa, w, access, this.calls, load);
     if (v !== null) return v;
     this.raise(this.checked.isa.accessFault[access], tval);
     return w <= V.NARROW ? 0 : 0n;
