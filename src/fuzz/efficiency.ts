@@ -66,8 +66,6 @@ export interface EfficiencyResult {
   /** The guest's counters: direct steps over all steps is the direct-execution ratio. */
   readonly counters: Counters;
   readonly steps: number;
-  /** Exits the law let pass because the audit has not settled the word (privileged-words.ts). */
-  readonly unsettled: number;
 }
 
 type Exit = ExitEvent & { kind: 'exit' };
@@ -129,8 +127,7 @@ export function checkEfficiency(checked: CheckedIsa, c: GuestCase, options: Effi
   setState(g.virtual, c);
   cp.run(options.steps, options.slice ?? 1000);
   const counters = g.counters;
-  let unsettled = 0;
-  const result = (violation: string | null): EfficiencyResult => ({ violation, counters, steps: g.steps, unsettled });
+  const result = (violation: string | null): EfficiencyResult => ({ violation, counters, steps: g.steps });
 
   const sum = (t: Readonly<Record<string, number>>): number => Object.values(t).reduce((a, b) => a + b, 0);
   if (counters.direct + counters.exits + counters.interpreted !== g.steps) {
@@ -214,15 +211,9 @@ export function checkEfficiency(checked: CheckedIsa, c: GuestCase, options: Effi
     }
   }
 
-  /**
-   * Is the word the bare step completed one the audit finds privileged — or one in a catch-all
-   * selection the audit has not settled (privileged-words.ts), which the law leaves to the audit?
-   */
+  /** Is the word the bare step completed one the audit finds privileged? */
   function privileged(s: BareStep): boolean {
-    if (s.word === null) return false;
-    const verdict = options.privileged(s.word);
-    if (verdict === 'unsettled') unsettled++;
-    return verdict !== 'unprivileged';
+    return s.word !== null && options.privileged(s.word);
   }
 
   /** The law for one interpreted step. */
