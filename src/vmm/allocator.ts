@@ -62,9 +62,16 @@ export interface Composer {
   /**
    * When set, the real translation the composer sets up maps whole pages of this many units
    * linearly and changes only in `compose` and `afterExit`: the real machine may cache
-   * translations (a TLB), which the control program flushes every time the guest resumes.
+   * translations (a TLB), which the control program flushes as the guest resumes — every time,
+   * or only when `translationChanged` says so.
    */
   readonly pageSize?: number;
+  /**
+   * Did the last `compose` leave a real translation other than the one before it (another guest,
+   * root or regime, or tables written since)? The control program keeps the real machine's cached
+   * translations when not. Always, when absent.
+   */
+  translationChanged?(): boolean;
   /**
    * Called after the dispatcher answered an exit (the shadow page tables fill a page then). Says
    * what it did for an exit whose real cause is a memory fault and whose virtual step completed —

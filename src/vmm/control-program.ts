@@ -122,7 +122,7 @@ export class ControlProgram {
     const { composer, spec } = composerFor(this.isa);
     this.composer = options.composer ?? composer;
     // A composer that keeps real page tables lets the real machine cache translations (a TLB),
-    // which the control program flushes at every resume.
+    // which the control program flushes at a resume whose real translation changed.
     const page = this.composer.pageSize;
     this.translations = page === undefined ? null : new TranslationCache(page);
     this.real = new Machine(checked, this.translations === null ? { exitOnTrap: true } : { exitOnTrap: true, translations: this.translations });
@@ -296,7 +296,7 @@ export class ControlProgram {
     const real = this.real.interp;
     real.writeReg(this.isa.mode, V.fromBigInt(BigInt(this.userMode), this.isa.mode.width));
     this.composer.compose(g.virtual.interp, real, g.allocation);
-    this.translations?.flush();
+    if (this.composer.translationChanged?.() ?? true) this.translations?.flush();
   }
 
   /** `g` left direct execution after `direct` steps: its registers back to virtual state, time credited. */

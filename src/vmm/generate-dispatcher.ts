@@ -318,7 +318,7 @@ ${hasSettings ? "      if (!configured(v.s)) return 'unconfigured';\n" : ''}    
     carry(g.virtual.s, this.real.state);
     ${modeAt('this.real.state')} = ${userLiteral};
     this.composer.compose(g.virtual.view, this.real.interp, g.allocation);
-    this.translations?.flush();
+    if (this.composer.translationChanged?.() ?? true) this.translations?.flush();
   }
 
   /** \`g\` left direct execution after \`direct\` steps: its registers back, time credited. */

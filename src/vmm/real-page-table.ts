@@ -25,6 +25,8 @@ export class RealPageTables {
   private readonly indexWidths: readonly number[];
   /** The next free page of the pool. */
   private next: number;
+  /** Changes whenever the tables do: a real translation cached before a change may be stale. */
+  version = 0;
 
   /**
    * @param spec the real tables' format
@@ -48,6 +50,7 @@ export class RealPageTables {
   /** Every page of the pool free again (the tables in it are abandoned). */
   reset(): void {
     this.next = this.pool.base;
+    this.version++;
   }
 
   /** A zeroed page of the pool for a table (a root), or null when the pool is used up. */
@@ -55,7 +58,7 @@ export class RealPageTables {
     const page = this.next;
     if (page + this.spec.pageSize > this.pool.base + this.pool.size) return null;
     this.next += this.spec.pageSize;
-    for (let at = page; at < page + this.spec.pageSize; at += this.entryUnits) bus.write(at, this.spec.pteSize, 0, 'store');
+    for (let at = page; at < page + this.spec.pageSize; at += this.entryUnits) this.write(bus, at, 0);
     return page;
   }
 
@@ -76,7 +79,7 @@ export class RealPageTables {
       }
       const next = this.allocate(bus);
       if (next === null) return null;
-      bus.write(at, pteSize, this.entry(next, []), 'store');
+      this.write(bus, at, this.entry(next, []));
       table = next;
     }
     const leaf = table + this.index(va, 0) * this.entryUnits;
@@ -84,7 +87,7 @@ export class RealPageTables {
     if (grants.has('load')) bits.push(pte.R);
     if (grants.has('store')) bits.push(pte.W);
     if (grants.has('fetch')) bits.push(pte.X);
-    bus.write(leaf, pteSize, this.entry(target, bits), 'store');
+    this.write(bus, leaf, this.entry(target, bits));
     return leaf;
   }
 
@@ -111,7 +114,13 @@ export class RealPageTables {
 
   /** Unmap the leaf entry at `leaf` (an address `install` returned). */
   clear(bus: PhysicalBus, leaf: number): void {
-    bus.write(leaf, this.spec.pteSize, 0, 'store');
+    this.write(bus, leaf, 0);
+  }
+
+  /** Every write to the tables goes through here, so `version` counts them. */
+  private write(bus: PhysicalBus, at: number, entry: V.Bits): void {
+    this.version++;
+    bus.write(at, this.spec.pteSize, entry, 'store');
   }
 
   /** The register value that names `root`: its page number. */

@@ -39,6 +39,9 @@ export function shadowPageTable(spec: PageTableSpec, options: ShadowOptions = {}
   // By allocation: each control program makes its guests' allocations, so a composer serves any number.
   const spaces = new WeakMap<Allocation, { space: ShadowSpace; tables: RealPageTables }>();
   let shape: TranslationShape | null = null;
+  /** What the last `compose` left the real machine translating through, and whether it differed. */
+  let composed: { readonly tables: RealPageTables; readonly root: number; readonly version: number } | null = null;
+  let changed = true;
 
   /** The guest's shadow, made on its first use (its virtual machine gives the ISA and its state). */
   const spaceOf = (virtual: Interpreter, allocation: Allocation): { space: ShadowSpace; tables: RealPageTables } => {
@@ -71,7 +74,12 @@ export function shadowPageTable(spec: PageTableSpec, options: ShadowOptions = {}
       const root = space.root(real.bus, regimeKey(shapeOf(virtual), virtual));
       for (const { ref, value } of spec.enable) writeRef(real, ref, Number(value));
       writeRef(real, spec.root, tables.rootNumber(root));
+      // The real translation is the tables under this root: unchanged when they are.
+      changed = composed?.tables !== tables || composed.root !== root || composed.version !== tables.version;
+      composed = { tables, root, version: tables.version };
     },
+
+    translationChanged: () => changed,
 
     afterExit(virtual, real, allocation, exit: Exit) {
       // A real page fault asks for a fill, whatever the guest's step then did: the fill maps the

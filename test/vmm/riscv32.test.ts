@@ -20,6 +20,7 @@ import { runMachine } from '../../src/machine/run.js';
 import { loadCheckedIsa, type CheckedIsa } from '../../src/semantics/check-isa.js';
 import * as V_ from '../../src/semantics/values.js';
 import { ControlProgram } from '../../src/vmm/control-program.js';
+import type { Composer } from '../../src/vmm/allocator.js';
 import { shadowPageTable } from '../../src/vmm/shadow-page-table.js';
 import { qemuAvailable, runOnQemu } from '../guests/qemu.js';
 
@@ -222,6 +223,20 @@ describe('laws of the shadow page tables', () => {
     expect(law(c, 12)).toBeNull();
     const m = bareCase(c, 12);
     expect([reg(m, 'X', 5), reg(m, 'X', 9), reg(m, 'X', 20), reg(m, 'mcause'), reg(m, 'mtval')]).toEqual([0x4444, 0, 1, 13, 0x8000_4000]);
+  });
+
+  it('the real TLB goes when the translation changes: a VMM that kept it across a change of regime is caught', () => {
+    // The case of the regime law below: M-mode fetches page 1 through the identity regime (cached),
+    // then mret enters S-mode, whose entry for page 1 has no X. A VMM that kept the real machine's
+    // cached translations would fetch it anyway.
+    const spec = isa.vmm!.allocator!;
+    if (spec.kind !== 'page-table') throw new Error('riscv32 declares a page-table allocator');
+    const c = sMode(['addi x5, x5, 1', 'addi x5, x5, 1', 'mret', 'addi x9, x9, 1'], { 1: V | R | W | A | D },
+      {}, { mode: 3n, mstatus: 1n << 11n, mepc: BigInt(RAM + CODE + 12) });
+    const options = { strategy: 'trap-and-emulate', steps: 8, offset: CODE } as const;
+    expect(checkFidelity(small, [c], options)).toBeNull();
+    const stale: Composer = { ...shadowPageTable(spec), translationChanged: () => false };
+    expect(checkFidelity(small, [c], { ...options, composer: stale })).not.toBeNull();
   });
 
   it('a page that becomes a page table loses its writable mappings in every regime', () => {
