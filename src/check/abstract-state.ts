@@ -125,8 +125,10 @@ export function writeState(p: Path, elem: StateElement, key: string, v: Abstract
   const cur = p.regs.get(key);
   const same = cur !== undefined && cur.v !== null && v.v !== null && cur.v === v.v && !cur.taint && !v.taint;
   const regs = new Map(p.regs).set(key, v);
-  const changes = same ? p.changes : new Set(p.changes).add(elem);
-  const q: Path = { ...p, regs, writes: new Set(p.writes).add(elem), changes };
+  // Paths share their past: copy a set only when it gains the element.
+  const changes = same || p.changes.has(elem) ? p.changes : new Set(p.changes).add(elem);
+  const writes = p.writes.has(elem) ? p.writes : new Set(p.writes).add(elem);
+  const q: Path = { ...p, regs, writes, changes };
   return elem.role === 'general' ? visible(q, taintedValue) : q;
 }
 
