@@ -143,11 +143,14 @@ function innocuousOf(classes: Readonly<Record<Sensitivity, ClassVerdict>>): Clas
 
 /**
  * A state the configuration allows is a state: where the search over all states found nothing
- * but the one under the configuration found a witness, that witness decides the class over all
- * states too.
+ * but the one under the configuration found a witness that a state exists, that witness decides
+ * the class over all states too. Not a witnessed `privileged`: that is a supervisor state that
+ * completes *and* a proof that every user state traps, which holds under the configuration only.
  */
 function lift(all: Classification, vmm: Classification): Classification {
-  const pick = (k: AuditClass): ClassVerdict => (all[k].evidence === 'unknown' && vmm[k].evidence === 'witnessed' ? vmm[k] : all[k]);
+  const existential = (k: AuditClass): boolean => k !== 'privileged' || !vmm[k].value;
+  const pick = (k: AuditClass): ClassVerdict =>
+    (all[k].evidence === 'unknown' && vmm[k].evidence === 'witnessed' && existential(k) ? vmm[k] : all[k]);
   const classes = {
     controlSensitive: pick('controlSensitive'), modeSensitive: pick('modeSensitive'),
     locationSensitive: pick('locationSensitive'), resourceSensitive: pick('resourceSensitive'),

@@ -37,13 +37,13 @@ export function loadFixture(name: FixtureName): CheckedIsa {
 }
 
 /**
- * `sealed` plus an instruction `probe` (fields csr:4, rs1:3, rd:3, all free) with `semantics` (and
- * `expect`, a YAML flow mapping, when given).
+ * `sealed` (or another fixture) plus an instruction `probe` (fields csr:4, rs1:3, rd:3, all free)
+ * with `semantics` (and `expect`, a YAML flow mapping, when given).
  * The machine: mode U/S (user U), R[8] general, base/bound relocation, vector/status/epc control,
  * cycle timing; requireS() traps Privileged outside S.
  */
-export function withProbe(semantics: string, expect = ''): CheckedIsa {
-  const sealed = readFileSync(fixturePath('sealed'), 'utf8').trimEnd();
+export function withProbe(semantics: string, expect = '', fixture: FixtureName = 'sealed'): CheckedIsa {
+  const sealed = readFileSync(fixturePath(fixture), 'utf8').trimEnd();
   const body = semantics.trim().split('\n').map((l) => `      ${l.trim()}`).join('\n');
   const text = `${sealed}
   - name: probe

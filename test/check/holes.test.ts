@@ -12,7 +12,7 @@ import { subjectOf } from '../../src/check/subject.js';
 import { variantsOf } from '../../src/check/variants.js';
 import { replayWitness } from '../../src/check/witness.js';
 import type { CheckedIsa } from '../../src/semantics/check-isa.js';
-import { indexOf, loadFixture, type HoleName } from './fixtures.js';
+import { indexOf, loadFixture, withProbe, type HoleName } from './fixtures.js';
 
 interface Hole {
   readonly fixture: HoleName;
@@ -137,6 +137,19 @@ describe('the vmm: configuration', () => {
     expect(r.theorems.t2).toMatchObject({ holds: false, offending: [{ instruction: 'rdcycle' }] });
     expect(r.underVmmConfig.t2).toMatchObject({ holds: true, evidence: 'proven' });
     expect(r.theorems.t1.holds && r.underVmmConfig.t1.holds).toBe(true);
+  });
+
+  it('never lifts a privileged verdict found under it to all states: its user half holds under the configuration only', () => {
+    // User mode gets through only with CY set and counteren² = 0x3C3C3C31 (4 values in 2^32): no
+    // search finds them. Under the configuration (CY = 0) every user state traps, proven, and a
+    // supervisor state completes: privileged, witnessed. Over all states it is not privileged.
+    const r = auditIsa(withProbe(`if mode == U && !(counteren.CY && counteren * counteren == 0x3C3C3C31) { trap Privileged(instruction); }
+      if R[rs1] == 0 { trap Illegal(instruction); }
+      vector = R[rs1];`, '', 'configured'));
+    const v = whole(r, 'probe');
+    expect(v.underVmmConfig.privileged).toMatchObject({ value: true, evidence: 'witnessed' });
+    expect(v.privileged.evidence).toBe('unknown');
+    expect(r.theorems.t1.unresolved).toContain('probe');
   });
 
   it('leaves the supervisor mode unconstrained, and carries verdicts over where it cannot matter', () => {
