@@ -26,13 +26,24 @@ export interface ArmWrites {
   readonly elements: ReadonlySet<StateElement>;
 }
 
-const cache = new WeakMap<readonly IStmt[], ArmWrites>();
+interface Cached {
+  readonly checked: CheckedIsa;
+  readonly arms: readonly (readonly IStmt[])[];
+  readonly out: ArmWrites;
+}
 
-/** The writes of `arms`, the statement lists of one `if` or `match` (cached on the first arm). */
+/** By first arm; an entry answers only for the very same arms of the same description. */
+const cache = new WeakMap<readonly IStmt[], Cached[]>();
+
+const same = (c: Cached, checked: CheckedIsa, arms: readonly (readonly IStmt[])[]): boolean =>
+  c.checked === checked && c.arms.length === arms.length && c.arms.every((a, i) => a === arms[i]);
+
+/** The writes of `arms`, the statement lists of one `if` or `match` (cached). */
 export function armWrites(checked: CheckedIsa, arms: readonly (readonly IStmt[])[]): ArmWrites {
   const key = arms[0];
-  const known = key === undefined ? undefined : cache.get(key);
-  if (known !== undefined) return known;
+  const entries = key === undefined ? undefined : cache.get(key);
+  const known = entries?.find((c) => same(c, checked, arms));
+  if (known !== undefined) return known.out;
   let rejoins = true;
   const slots = new Set<number>();
   const elements = new Set<StateElement>();
@@ -56,7 +67,7 @@ export function armWrites(checked: CheckedIsa, arms: readonly (readonly IStmt[])
     });
   }
   const out: ArmWrites = { rejoins, slots, elements };
-  if (key !== undefined) cache.set(key, out);
+  if (key !== undefined) cache.set(key, [...(entries ?? []), { checked, arms: [...arms], out }]);
   return out;
 }
 

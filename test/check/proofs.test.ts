@@ -22,6 +22,8 @@ import { FIXTURE_NAMES, indexOf, loadFixture, withProbe } from './fixtures.js';
 /** Each proven fact and the search that would contradict it. */
 const CLAIMS: readonly [keyof StaticFacts, SearchKind][] = [
   ['privileged', 'privileged'],
+  ['userAlwaysTraps', 'privileged'],
+  ['supervisorNeverCompletes', 'supervisorCompletes'],
   ['notControlSensitive', 'controlSensitive'],
   ['notUserControlSensitive', 'userControlSensitive'],
   ['notModeSensitive', 'modeSensitive'],
@@ -51,6 +53,10 @@ function contradictions(checked: CheckedIsa, runs: number, seed: number): string
         for (const [fact, kind] of CLAIMS) {
           const w = facts[fact] ? search(subject, kind, config, seed, runs).witness : null;
           if (w) found.push(`${ins.name} ${variant.label} ${kind} (${config.name}): ${w.summary}`);
+        }
+        // Proven privileged also claims that some supervisor-mode state completes: show one.
+        if (facts.privileged && search(subject, 'supervisorCompletes', config, seed, runs).witness === null) {
+          found.push(`${ins.name} ${variant.label}: proven privileged, but no supervisor-mode state completes (${config.name})`);
         }
       }
     }
