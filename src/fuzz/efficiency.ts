@@ -27,7 +27,7 @@
  * - an interpreted step: `supervisor` only under the hybrid strategy and where the bare state's
  *   mode is not the user mode; `unconfigured` only under hybrid and where the bare state is outside
  *   `vmm.state`; `interrupt` only where the bare step n takes an interrupt; `unconfined` only where
- *   the composer cannot confine the bare state.
+ *   the declared composer cannot confine the bare state.
  *
  * So an innocuous instruction reaches the VMM only as device or allocator work, never as an
  * emulated instruction, and allocator work is not repeated for nothing. Under the hybrid strategy
@@ -135,15 +135,19 @@ export function checkEfficiency(checked: CheckedIsa, c: GuestCase, options: Effi
   }
   if (sum(counters.exitsBy) !== counters.exits || sum(counters.interpretedBy) !== counters.interpreted) return result('the counters by reason do not add up');
 
-  const composer = options.composer ?? composerFor(isa).composer;
+  // Whether a state can be confined is judged by the declared composer, never by the one under
+  // test: a composer that claimed it could confine nothing would have every step interpreted.
+  const declared = composerFor(isa).composer;
   const bare = bareMachine(checked, c, g.allocation.size, options.offset);
   const kinds = faultKinds(isa);
   const { disassemble } = createDisassembler(isa);
   const user = isa.userMode.value;
   // The guest's translation asked without side effects: its stores (accessed and dirty bits) are
   // noted and dropped, so the answer is the one the access itself would get, and whether it writes.
+  // It reads RAM only: a page-table walk that reached a device would otherwise count as the step's
+  // device access, and could change the device (a UART's receive register).
   let wrote = false;
-  const dryRun = new Interpreter(checked, bare.state, { read: (pa, bits, access) => bare.bus.read(pa, bits, access), write: () => (wrote = true) });
+  const dryRun = new Interpreter(checked, bare.state, { read: (pa, bits) => bare.ram.read(pa, bits), write: () => (wrote = true) });
   /** The guest's translations of a memory-fault exit's address, for each kind its cause stands for, as text. */
   const translations = (e: Exit): string => [...(kinds.get(e.cause.name) ?? [])].map((k) => {
     wrote = false;
@@ -160,7 +164,7 @@ export function checkEfficiency(checked: CheckedIsa, c: GuestCase, options: Effi
     const before = {
       user: V.toNumber(bare.interp.readReg(isa.mode)) === user,
       configured: inConfiguration(isa, bare),
-      confines: composer.confines?.(bare.interp, g.allocation) ?? true,
+      confines: declared.confines?.(bare.interp, g.allocation) ?? true,
     };
     const fault = event?.kind === 'exit' && event.cause.memory ? translations(event) : null;
     const r = bare.step();

@@ -123,6 +123,19 @@ describe(`pg3 under trap-and-emulate (seed ${SEED}, ${RUNS} runs; FUZZ_SEED to r
     expect(found.failed).toBe(true);
   });
 
+  it('the efficiency law catches a VMM that interprets what it could run directly, by its own (false) claim', () => {
+    // A composer that says it can confine no state: every step is interpreted, faithfully.
+    const spec = isa.vmm!.allocator!;
+    if (spec.kind !== 'relocation-bounds') throw new Error('pg3 declares a relocation-bounds allocator');
+    const timid: Composer = { ...relocationBounds(spec), confines: () => false };
+    const add = isa.instructions.findIndex((i) => i.name === 'add');
+    const sums: GuestCase = { program: [{ index: add, fields: [1n, 1n, 0n] }], state: new Map([['R', [0x0001n]], ['mode', [0n]]]), memory: [] };
+    const options = { ...EFFICIENCY, steps: 5, slice: 1000 };
+    expect(checkEfficiency(checked, sums, options).violation).toBeNull();
+    expect(checkFidelity(checked, [sums], { ...options, composer: timid })).toBeNull();
+    expect(checkEfficiency(checked, sums, { ...options, composer: timid }).violation).toMatch(/unconfinable, but the composer confines this state/);
+  });
+
   it('the efficiency law consults the audit: with no instruction privileged, an emulated lpsw breaks it', () => {
     const lpsw = isa.instructions.findIndex((i) => i.name === 'lpsw');
     const supervisor: GuestCase = { program: [{ index: lpsw, fields: [0n, 0n, 0x20n] }], state: new Map([['mode', [1n]]]), memory: [] };
