@@ -14,6 +14,7 @@ import { loadCheckedIsa } from '../../src/semantics/check-isa.js';
 
 /** Guest directory → the assembler its Makefile uses (from the Debian package in .ci/run). */
 const GUESTS: readonly (readonly [string, string])[] = [
+  ['riscv32', 'riscv64-unknown-elf-gcc'],   // gcc-riscv64-unknown-elf
   ['x86-32', 'nasm'],                       // nasm, binutils (ld -m elf_i386)
   ['armv7a', 'arm-none-eabi-as'],           // binutils-arm-none-eabi
   ['m68k', 'm68k-linux-gnu-as'],            // binutils-m68k-linux-gnu
