@@ -6,47 +6,10 @@
  * what the interrupt check reads) written out as code instead of looked up.
  */
 import type { StateElement } from '../isa/model.js';
-import type { Body } from '../semantics/ir.js';
 import * as V from '../semantics/values.js';
-import { walkStmts } from '../semantics/walk.js';
 import { numberLiteral } from '../semantics/emit-text.js';
 import { stateAt, valueLiteral, type ModuleFacts } from './generate-facts.js';
-
-const EFFECTS = new Set(['setReg', 'setField', 'setFile', 'setPc', 'store', 'storePhys', 'halt']);
-
-/**
- * What the interrupt check reads and whether it may be evaluated outside a step (it writes no
- * state or storage and never halts), as src/vmm/virtual-interrupts.ts decides both.
- */
-export function interruptInputs(facts: ModuleFacts): { readonly pure: boolean; readonly watched: readonly { readonly element: StateElement; readonly mask: bigint }[] } {
-  const { checked } = facts;
-  const body = checked.interrupts;
-  if (body === null) return { pure: false, watched: [] };
-  const reads = new Map<StateElement, bigint>();
-  let pure = true;
-  const visit = (b: Body, seen: Set<string>): void => {
-    const sliced = new Set<object>();
-    walkStmts(b.stmts, {
-      stmt: (s) => { if (EFFECTS.has(s.k)) pure = false; },
-      expr: (e) => {
-        if (e.k === 'slice' && e.e.k === 'reg') {
-          sliced.add(e.e);
-          reads.set(e.e.elem, (reads.get(e.e.elem) ?? 0n) | (V.maskOf(e.hi - e.lo + 1) << BigInt(e.lo)));
-        } else if ((e.k === 'reg' && !sliced.has(e)) || e.k === 'file') {
-          reads.set(e.elem, V.maskOf(e.elem.width));
-        } else if (e.k === 'call' && !seen.has(e.fn)) {
-          seen.add(e.fn);
-          const fn = checked.functions.get(e.fn);
-          if (fn) visit(fn.body, seen);
-        }
-      },
-    });
-  };
-  visit(body, new Set());
-  // Only general state travels to the real machine; pc changes every step and is not watched.
-  const watched = pure ? [...reads].filter(([e]) => e.role === 'general' && !e.isFile).map(([element, mask]) => ({ element, mask })) : [];
-  return { pure, watched };
-}
+import { interruptInputs } from './virtual-interrupts.js';
 
 /** The `vmm.state` settings, bits hi..lo of an element each (the mode is the dispatcher's own). */
 function settings(facts: ModuleFacts): { readonly element: StateElement; readonly hi: number; readonly lo: number; readonly value: bigint; readonly text: string }[] {
@@ -90,7 +53,7 @@ export function dispatcherFactsText(facts: ModuleFacts): string {
     return `  ${at} = (${at} & ~${numberLiteral(m)}) | (${lit} << ${s.lo}); // ${s.text}`;
   });
   const configured = set.map((s) => `${fieldOf(stateAt('s', s.element), s.element.wide, s.element.width, s.hi, s.lo)} === ${valueLiteral(s.value, s.hi - s.lo + 1)}`);
-  const { watched } = interruptInputs(facts);
+  const { watched } = interruptInputs(facts.checked);
   const inputs = watched.map((w) => {
     const at = stateAt('s', w.element);
     const all = w.mask === V.maskOf(w.element.width);
@@ -136,7 +99,7 @@ export function controlProgramText(facts: ModuleFacts, granule: number): string 
   const user = isa.userMode;
   const big = facts.address === 'bigint';
   const hasSettings = settings(facts).length > 0;
-  const watches = interruptInputs(facts).watched.length > 0;
+  const watches = interruptInputs(facts.checked).watched.length > 0;
   const modeAt = (store: string): string => stateAt(store, mode);
   const userLiteral = `${valueLiteral(BigInt(user.value), mode.width)} /* ${user.name} */`;
   return `/** One guest: its virtual machine, its allocation of real storage, and what its run cost. */

@@ -7,7 +7,7 @@
 import type { EncodingField, StateElement } from '../isa/model.js';
 import { numberLiteral, bigintLiteral, propertyKey } from '../semantics/emit-text.js';
 import * as V from '../semantics/values.js';
-import { interruptInputs } from './generate-dispatcher.js';
+import { interruptInputs } from './virtual-interrupts.js';
 import { stateAt, translateCall, valueLiteral, type ModuleFacts } from './generate-facts.js';
 
 /** Hexadecimal, zero-padded to the word's width. */
@@ -238,7 +238,7 @@ ${indent(advanceTicks.length === 0 ? ['void n;'] : ['const s = this.s;', ...adva
    * leaves the machine as it was); otherwise never, as if the ISA had no interrupts.
    */
   interruptPending(): boolean {
-${indent(emitter.interruptsId === null || !interruptInputs(facts).pure ? [`return false; // ${emitter.interruptsId === null ? 'no interrupts' : 'the interrupt check has effects'}`] : [
+${indent(emitter.interruptsId === null || !interruptInputs(facts.checked).pure ? [`return false; // ${emitter.interruptsId === null ? 'no interrupts' : 'the interrupt check has effects'}`] : [
     "this.status = 'running';",
     `const st = ${emitter.interruptsId}(this);`,
     "this.status = 'running';",

@@ -24,12 +24,47 @@ import * as V from '../semantics/values.js';
 import { walkStmts } from '../semantics/walk.js';
 
 /** A general element the body reads, and which of its bits. */
-interface Watched {
+export interface Watched {
   readonly element: StateElement;
   readonly mask: bigint;
 }
 
 const EFFECTS = new Set(['setReg', 'setField', 'setFile', 'setPc', 'store', 'storePhys', 'halt']);
+
+/**
+ * What the ISA's `interrupts` body reads, and whether it may be evaluated outside a step: `pure`
+ * when there is a body and it (with its callees) writes no state or storage and never halts;
+ * `watched`, for a pure body, the general elements it reads with the bits read (a field read is
+ * a slice: only its bits). The generated dispatcher writes the same facts out as code.
+ */
+export function interruptInputs(checked: CheckedIsa): { readonly pure: boolean; readonly watched: readonly Watched[] } {
+  const body = checked.interrupts;
+  if (body === null) return { pure: false, watched: [] };
+  const reads = new Map<StateElement, bigint>();
+  let pure = true;
+  const visit = (b: Body, seen: Set<string>): void => {
+    const sliced = new Set<object>();
+    walkStmts(b.stmts, {
+      stmt: (s) => { if (EFFECTS.has(s.k)) pure = false; },
+      expr: (e) => {
+        if (e.k === 'slice' && e.e.k === 'reg') {
+          sliced.add(e.e);
+          reads.set(e.e.elem, (reads.get(e.e.elem) ?? 0n) | (V.maskOf(e.hi - e.lo + 1) << BigInt(e.lo)));
+        } else if ((e.k === 'reg' && !sliced.has(e)) || e.k === 'file') {
+          reads.set(e.elem, V.maskOf(e.elem.width));
+        } else if (e.k === 'call' && !seen.has(e.fn)) {
+          seen.add(e.fn);
+          const fn = checked.functions.get(e.fn);
+          if (fn) visit(fn.body, seen);
+        }
+      },
+    });
+  };
+  visit(body, new Set());
+  // Only general state travels to the real machine; pc changes every step and is not watched.
+  const watched = pure ? [...reads].filter(([e]) => e.role === 'general' && !e.isFile).map(([element, mask]) => ({ element, mask })) : [];
+  return { pure, watched };
+}
 
 export class VirtualInterrupts {
   /** The body when it can be evaluated outside a step, else null. */
@@ -40,36 +75,10 @@ export class VirtualInterrupts {
   private readonly marks: bigint[];
 
   constructor(checked: CheckedIsa) {
-    const body = checked.interrupts;
-    const reads = new Map<StateElement, bigint>();
-    let pure = true;
-    const visit = (b: Body, seen: Set<string>): void => {
-      // A field read is a slice of a register: only the slice's bits count.
-      const sliced = new Set<object>();
-      walkStmts(b.stmts, {
-        stmt: (s) => { if (EFFECTS.has(s.k)) pure = false; },
-        expr: (e) => {
-          if (e.k === 'slice' && e.e.k === 'reg') {
-            sliced.add(e.e);
-            const bits = (V.maskOf(e.hi - e.lo + 1) << BigInt(e.lo));
-            reads.set(e.e.elem, (reads.get(e.e.elem) ?? 0n) | bits);
-          } else if ((e.k === 'reg' && !sliced.has(e)) || e.k === 'file') {
-            reads.set(e.elem, V.maskOf(e.elem.width));
-          } else if (e.k === 'call' && !seen.has(e.fn)) {
-            seen.add(e.fn);
-            const fn = checked.functions.get(e.fn);
-            if (fn) visit(fn.body, seen);
-          }
-        },
-      });
-    };
-    if (body !== null) visit(body, new Set());
-    this.body = body !== null && pure ? body : null;
-    this.frame = new Array<V.Bits>(Math.max(1, body?.frameSize ?? 0));
-    // Only general state travels to the real machine; pc changes every step and is not watched.
-    this.watched = this.body === null ? [] : [...reads]
-      .filter(([e]) => e.role === 'general' && !e.isFile)
-      .map(([element, mask]) => ({ element, mask }));
+    const { pure, watched } = interruptInputs(checked);
+    this.body = pure ? checked.interrupts : null;
+    this.frame = new Array<V.Bits>(Math.max(1, checked.interrupts?.frameSize ?? 0));
+    this.watched = watched;
     this.marks = this.watched.map(() => 0n);
   }
 
